@@ -1,0 +1,15 @@
+# Warnings and sanitizers for careflow's own targets only (never forced on a host).
+include(GNUInstallDirs)
+
+function(careflow_target_defaults target)
+  if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic)
+    if(CAREFLOW_WERROR)
+      target_compile_options(${target} PRIVATE -Werror)
+    endif()
+  endif()
+  if(CAREFLOW_SANITIZE)
+    target_compile_options(${target} PRIVATE -fsanitize=${CAREFLOW_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+    target_link_options(${target} PRIVATE -fsanitize=${CAREFLOW_SANITIZE})
+  endif()
+endfunction()

@@ -1,0 +1,22 @@
+/// \file careflow/careflow.hpp
+/// The umbrella header: everything careflow offers.
+///
+/// Stages: model (describe a procedure) → program (compiled, immutable) → run.
+#pragma once
+
+#include <careflow/error.hpp>
+#include <careflow/version.hpp>
+
+#include <careflow/time/ticks.hpp>
+
+#include <careflow/model/builder.hpp>
+#include <careflow/model/declarations.hpp>
+#include <careflow/model/dot.hpp>
+#include <careflow/model/expression.hpp>
+#include <careflow/model/procedure.hpp>
+#include <careflow/model/validate.hpp>
+#include <careflow/model/value.hpp>
+
+#include <careflow/program/context.hpp>
+#include <careflow/program/eval.hpp>
+#include <careflow/program/program.hpp>

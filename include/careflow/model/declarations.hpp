@@ -1,0 +1,181 @@
+/// \file careflow/model/declarations.hpp
+/// The plain declarations a procedure is made of: variables, events, states,
+/// transitions, actions, timers and SLA clocks. No Boost.Graph here: these types
+/// are shared by the model (which holds them in a graph) and the compiled program.
+#pragma once
+
+#include <careflow/model/expression.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace careflow {
+
+class guard_context;  // program/context.hpp: what a host guard may read
+class action_context; // runtime: what a host action may read and change
+
+/// A host predicate used as a guard.
+using host_guard = std::function<bool(const guard_context&)>;
+/// A host callback used as an action.
+using host_action = std::function<void(action_context&)>;
+
+/// A span of time as a timer or an SLA goal counts it. Either elapsed time
+/// (measured in the calendar it is attached to: "24 business hours") or whole
+/// working days ("1 working day": the next working day at the same business moment).
+struct span {
+    duration elapsed{};
+    int working_days = 0;
+
+    span() = default;
+    span(duration d) : elapsed(d) {} // NOLINT: a duration is the common case
+    [[nodiscard]] bool in_working_days() const noexcept { return working_days != 0; }
+    [[nodiscard]] std::string to_string() const;
+    friend bool operator==(const span&, const span&) = default;
+};
+
+/// `n` working days in the timer's or clock's calendar.
+inline span working_days(int n) {
+    span s;
+    s.working_days = n;
+    return s;
+}
+
+/// A declared, typed case variable.
+struct variable_decl {
+    std::string name;
+    value_type type{};
+    value initial;                    ///< default when a case starts (empty: the type's zero)
+    std::vector<std::string> symbols; ///< for enumerations: the allowed symbols, in order
+};
+
+/// A typed field of an event payload.
+struct field_decl {
+    std::string name;
+    value_type type{};
+    std::vector<std::string> symbols; ///< for enumerations
+};
+
+/// A declared event, with its payload fields (none for a plain event).
+struct event_decl {
+    std::string name;
+    std::vector<field_decl> payload;
+};
+
+/// What an action does.
+enum class action_kind : std::uint8_t {
+    call,     ///< run a host callback registered by name
+    set,      ///< set a variable to an expression's value
+    assign,   ///< assign a person (text expression) to a duty
+    unassign, ///< clear a duty's assignee
+    spawn,    ///< start a linked case of another procedure
+    notify    ///< emit a notification to observers
+};
+
+/// One action of a transition or of a state's entry/exit.
+struct action {
+    action_kind kind{};
+    std::string target; ///< call: callback; set: variable; (un)assign: duty; spawn: procedure; notify: topic
+    expr value;         ///< set: new value; assign: the person
+    std::string text;   ///< notify: message
+    std::vector<std::pair<std::string, expr>> bindings; ///< spawn: child variable ← expression
+    [[nodiscard]] std::string to_string() const;
+};
+
+/// Run the host callback `name`.
+action call(std::string name);
+/// Set variable `name` to `value`.
+action set(std::string name, expr value);
+/// Assign the person `who` (a text expression, e.g. `actor()` or `field("counselor")`) to `duty`.
+action assign(std::string duty, expr who);
+/// Clear the assignee of `duty`.
+action unassign(std::string duty);
+/// Start a linked case of `procedure`, its variables bound from this case's.
+action spawn(std::string procedure, std::vector<std::pair<std::string, expr>> bindings = {});
+/// Emit a notification on `topic`.
+action notify(std::string topic, std::string message = {});
+
+/// A guard: an expression (type-checked, compiled) or a host predicate.
+struct guard {
+    expr condition;           ///< when not empty: the guard
+    host_guard predicate;     ///< otherwise, when set: the guard
+    std::string label;        ///< how a host predicate is shown (DOT, diagnostics)
+    std::vector<std::pair<std::string, value_type>> reads; ///< variables a host predicate reads, checked
+    [[nodiscard]] bool empty() const noexcept { return condition.empty() && !predicate; }
+    [[nodiscard]] std::string to_string() const;
+};
+
+/// A state's kind.
+enum class state_kind : std::uint8_t { atomic, compound, final_state };
+
+/// A state of the machine. Hierarchy is given by `parent`; a state with children is compound.
+struct state_decl {
+    std::string name;
+    std::string parent;           ///< empty: top level
+    std::string initial;          ///< compound: the child entered when this state is the target
+    bool is_final = false;        ///< entering a final state finishes the case
+    bool open_ended = false;      ///< intentionally has no path to a final state
+    std::vector<action> on_entry; ///< run on entering, in order
+    std::vector<action> on_exit;  ///< run on leaving, in order
+    std::string description;
+};
+
+/// A transition. No event: an eventless (completion) transition, taken as soon as its
+/// guard holds. No target: an internal transition (actions only, no exit/entry).
+struct transition_decl {
+    std::string source;
+    std::string target;
+    std::string event;
+    guard when;
+    std::vector<action> actions;
+    std::vector<std::string> roles; ///< the actor must hold at least one of these (none: anyone)
+    std::string duty;               ///< non-empty: the actor must be the case's assignee for this duty
+    std::size_t order = 0;          ///< declaration order, for deterministic priority
+};
+
+/// How a state timer counts.
+enum class timer_kind : std::uint8_t {
+    after, ///< once, `delay` after entering the state
+    every, ///< every `delay` after entering, at most `count` times
+    at     ///< once, at the instant computed by `deadline` (a time expression) on entry
+};
+
+/// A timer armed on entering `state` and cancelled on leaving it; firing sends `event`.
+struct timer_decl {
+    std::string name; ///< unique; defaults to "<state>.<event>"
+    std::string state;
+    std::string event;
+    timer_kind kind{};
+    span delay;
+    int count = 1;
+    expr deadline;
+    std::string calendar; ///< empty: 24×7
+};
+
+/// A condition that starts/stops/pauses/resumes/cancels an SLA clock.
+struct sla_condition {
+    enum class kind : std::uint8_t { entered, left, event } on{};
+    std::string name;
+    friend bool operator==(const sla_condition&, const sla_condition&) = default;
+};
+
+/// The clock condition "the case enters state `s`" (or a descendant of it).
+inline sla_condition entered(std::string s) { return {sla_condition::kind::entered, std::move(s)}; }
+/// The clock condition "the case leaves state `s`" (and all its descendants).
+inline sla_condition left(std::string s) { return {sla_condition::kind::left, std::move(s)}; }
+/// The clock condition "event `e` is applied".
+inline sla_condition received(std::string e) { return {sla_condition::kind::event, std::move(e)}; }
+
+/// An SLA clock: a goal to meet between a start and a stop, measured in a calendar.
+struct sla_decl {
+    std::string name;
+    std::vector<sla_condition> start, stop, pause, resume, cancel;
+    span goal;
+    std::string calendar;                      ///< empty: 24×7
+    std::vector<double> warnings{0.5, 0.75};   ///< fractions of the goal, each in (0, 1)
+    std::string warning_event;                 ///< sent into the case at each warning (optional)
+    std::string breach_event;                  ///< sent into the case at breach (optional)
+    std::string duty;                          ///< the assignee accountable for meeting it (optional)
+};
+
+} // namespace careflow

@@ -1,0 +1,82 @@
+/// \file careflow/model/expression.hpp
+/// Guards and computed values written as data: `var("urgency") >= 3 && !var("withheld")`.
+/// An expression is type-checked against the declared variables and payload fields when
+/// the procedure is validated, and compiled into a flat, allocation-free evaluator.
+#pragma once
+
+#include <careflow/model/value.hpp>
+
+#include <concepts>
+#include <memory>
+#include <string>
+#include <type_traits>
+
+namespace careflow {
+
+/// The operations an expression node can perform.
+enum class expr_op : std::uint8_t {
+    constant, ///< a literal value
+    variable, ///< a case variable, by name
+    field,    ///< a field of the current event's payload, by name
+    now,      ///< the current instant (time)
+    actor,    ///< the id of the person acting (text)
+    add, sub, ///< numbers; time ± duration; duration ± duration; time − time
+    eq, ne, lt, le, gt, ge,
+    and_, or_, not_
+};
+
+struct expr_node;
+
+/// An immutable expression tree (cheap to copy: nodes are shared).
+class expr {
+public:
+    expr() = default;
+    /// A literal: `expr(3)`, `expr(symbol{"high"})`; lets constants mix with operands.
+    template <class T>
+        requires(!std::same_as<std::remove_cvref_t<T>, expr> && std::constructible_from<value, T>)
+    expr(T&& constant) : expr(make_constant(value(std::forward<T>(constant)))) {}
+
+    /// A node with up to two children.
+    static expr make(expr_op op, expr lhs = {}, expr rhs = {});
+    static expr make_named(expr_op op, std::string name);
+    static expr make_constant(value v);
+
+    [[nodiscard]] bool empty() const noexcept { return !node_; }
+    [[nodiscard]] const expr_node* node() const noexcept { return node_.get(); }
+    /// Infix rendering, e.g. `urgency >= 3 && !withheld`.
+    [[nodiscard]] std::string to_string() const;
+
+private:
+    std::shared_ptr<const expr_node> node_;
+};
+
+struct expr_node {
+    expr_op op{};
+    value constant;   ///< for constant
+    std::string name; ///< for variable and field
+    expr lhs, rhs;    ///< operands
+};
+
+/// A case variable.
+inline expr var(std::string name) { return expr::make_named(expr_op::variable, std::move(name)); }
+/// A field of the current event's payload.
+inline expr field(std::string name) { return expr::make_named(expr_op::field, std::move(name)); }
+/// The instant the input is applied.
+inline expr now() { return expr::make(expr_op::now); }
+/// The id of the person acting.
+inline expr actor() { return expr::make(expr_op::actor); }
+
+inline expr operator+(expr a, expr b) { return expr::make(expr_op::add, std::move(a), std::move(b)); }
+inline expr operator-(expr a, expr b) { return expr::make(expr_op::sub, std::move(a), std::move(b)); }
+inline expr operator==(expr a, expr b) { return expr::make(expr_op::eq, std::move(a), std::move(b)); }
+inline expr operator!=(expr a, expr b) { return expr::make(expr_op::ne, std::move(a), std::move(b)); }
+inline expr operator<(expr a, expr b) { return expr::make(expr_op::lt, std::move(a), std::move(b)); }
+inline expr operator<=(expr a, expr b) { return expr::make(expr_op::le, std::move(a), std::move(b)); }
+inline expr operator>(expr a, expr b) { return expr::make(expr_op::gt, std::move(a), std::move(b)); }
+inline expr operator>=(expr a, expr b) { return expr::make(expr_op::ge, std::move(a), std::move(b)); }
+/// Logical and/or. Both sides are always evaluated (expressions have no side effects).
+inline expr operator&&(expr a, expr b) { return expr::make(expr_op::and_, std::move(a), std::move(b)); }
+inline expr operator||(expr a, expr b) { return expr::make(expr_op::or_, std::move(a), std::move(b)); }
+inline expr operator!(expr a) { return expr::make(expr_op::not_, std::move(a)); }
+
+} // namespace careflow

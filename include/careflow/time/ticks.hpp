@@ -1,0 +1,37 @@
+/// \file careflow/time/ticks.hpp
+/// Time at the API is Boost.Date_Time; inside, the hot path uses plain 64-bit ticks.
+/// A tick is one microsecond (Boost's posix_time resolution), counted from
+/// 1970-01-01 00:00:00 UTC. All instants careflow handles are UTC.
+#pragma once
+
+#include <boost/date_time/posix_time/posix_time_types.hpp>
+
+#include <cstdint>
+
+namespace careflow {
+
+using time_point = boost::posix_time::ptime;         ///< an instant, UTC
+using duration = boost::posix_time::time_duration;   ///< a span of elapsed time
+using ticks = std::int64_t;                          ///< microseconds (instant: since the epoch)
+
+inline constexpr ticks ticks_per_second = 1'000'000;
+inline constexpr ticks ticks_per_minute = 60 * ticks_per_second;
+inline constexpr ticks ticks_per_hour = 60 * ticks_per_minute;
+inline constexpr ticks ticks_per_day = 24 * ticks_per_hour;
+
+/// The epoch ticks count from.
+inline time_point epoch() { return time_point(boost::gregorian::date(1970, 1, 1)); }
+
+/// Microseconds in a Boost duration (a special value such as not_a_date_time is a precondition violation).
+inline ticks to_ticks(const duration& d) { return d.total_microseconds(); }
+
+/// Microseconds from the epoch to a Boost instant.
+inline ticks to_ticks(const time_point& t) { return (t - epoch()).total_microseconds(); }
+
+/// The Boost duration of a tick count.
+inline duration to_duration(ticks t) { return boost::posix_time::microseconds(t); }
+
+/// The Boost instant of a tick count since the epoch.
+inline time_point to_time_point(ticks t) { return epoch() + boost::posix_time::microseconds(t); }
+
+} // namespace careflow

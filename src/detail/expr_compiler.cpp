@@ -1,0 +1,287 @@
+#include "expr_compiler.hpp"
+
+#include <careflow/error.hpp>
+
+#include <algorithm>
+#include <optional>
+
+namespace careflow::detail {
+namespace {
+
+/// The static type of a sub-expression.
+struct info {
+    value_type type{};
+    const std::vector<std::string>* symbols = nullptr; // enumerations: the symbol list
+    const std::string* literal = nullptr;             // a symbol constant not yet resolved
+};
+
+struct checker {
+    const expr_scope& scope;
+    expr_problem problem;
+
+    bool fail(std::string id, std::string message) {
+        if (problem.ok()) problem = {std::move(id), std::move(message)};
+        return false;
+    }
+
+    std::optional<std::size_t> variable(const std::string& name) const {
+        const auto& vs = *scope.variables;
+        for (std::size_t i = 0; i < vs.size(); ++i)
+            if (vs[i].name == name) return i;
+        return std::nullopt;
+    }
+    std::optional<std::size_t> field(const std::string& name) const {
+        if (!scope.event) return std::nullopt;
+        const auto& fs = scope.event->payload;
+        for (std::size_t i = 0; i < fs.size(); ++i)
+            if (fs[i].name == name) return i;
+        return std::nullopt;
+    }
+    static std::uint16_t text_slot_of_variable(const std::vector<variable_decl>& vs, std::size_t i) {
+        return static_cast<std::uint16_t>(std::count_if(vs.begin(), vs.begin() + static_cast<std::ptrdiff_t>(i),
+                                                        [](const variable_decl& v) { return v.type == value_type::text; }));
+    }
+    std::uint16_t text_slot_of_field(std::size_t i) const {
+        const auto& fs = scope.event->payload;
+        return static_cast<std::uint16_t>(std::count_if(fs.begin(), fs.begin() + static_cast<std::ptrdiff_t>(i),
+                                                        [](const field_decl& f) { return f.type == value_type::text; }));
+    }
+
+    static bool numeric(value_type t) { return t == value_type::integer || t == value_type::real; }
+
+    // Type of a node; false (and `problem` set) on error.
+    bool analyze(const expr& e, info& out) {
+        const expr_node& n = *e.node();
+        switch (n.op) {
+        case expr_op::constant: {
+            auto t = n.constant.type();
+            if (!t) return fail("careflow.model.type_mismatch", "an empty constant has no type");
+            out.type = *t;
+            if (*t == value_type::enumeration) out.literal = &std::get<symbol>(n.constant.get()).name;
+            return true;
+        }
+        case expr_op::variable: {
+            auto i = variable(n.name);
+            if (!i) return fail("careflow.model.unknown_variable", "unknown variable '" + n.name + "'");
+            const auto& v = (*scope.variables)[*i];
+            out.type = v.type;
+            out.symbols = &v.symbols;
+            return true;
+        }
+        case expr_op::field: {
+            if (!scope.event)
+                return fail("careflow.model.unknown_field", "field '" + n.name + "' used where no event payload is in scope");
+            auto i = field(n.name);
+            if (!i)
+                return fail("careflow.model.unknown_field",
+                            "event '" + scope.event->name + "' has no payload field '" + n.name + "'");
+            const auto& f = scope.event->payload[*i];
+            out.type = f.type;
+            out.symbols = &f.symbols;
+            return true;
+        }
+        case expr_op::now: out.type = value_type::time; return true;
+        case expr_op::actor: out.type = value_type::text; return true;
+        case expr_op::add:
+        case expr_op::sub: {
+            info a, b;
+            if (!analyze(n.lhs, a) || !analyze(n.rhs, b)) return false;
+            const bool add = n.op == expr_op::add;
+            using vt = value_type;
+            if (a.type == vt::integer && b.type == vt::integer) out.type = vt::integer;
+            else if (numeric(a.type) && numeric(b.type)) out.type = vt::real;
+            else if (a.type == vt::time && b.type == vt::duration) out.type = vt::time;
+            else if (add && a.type == vt::duration && b.type == vt::time) out.type = vt::time;
+            else if (!add && a.type == vt::time && b.type == vt::time) out.type = vt::duration;
+            else if (a.type == vt::duration && b.type == vt::duration) out.type = vt::duration;
+            else
+                return fail("careflow.model.type_mismatch",
+                            "cannot " + std::string(add ? "add " : "subtract ") + std::string(to_string(b.type)) +
+                                (add ? " to " : " from ") + std::string(to_string(a.type)) + " in '" + e.to_string() + "'");
+            return true;
+        }
+        case expr_op::eq: case expr_op::ne: case expr_op::lt:
+        case expr_op::le: case expr_op::gt: case expr_op::ge: {
+            info a, b;
+            if (!analyze(n.lhs, a) || !analyze(n.rhs, b)) return false;
+            if (!comparable(a, b, n.op == expr_op::eq || n.op == expr_op::ne, e)) return false;
+            out.type = value_type::boolean;
+            return true;
+        }
+        case expr_op::and_: case expr_op::or_: case expr_op::not_: {
+            info a, b;
+            if (!analyze(n.lhs, a)) return false;
+            if (n.op != expr_op::not_ && !analyze(n.rhs, b)) return false;
+            if (a.type != value_type::boolean || (n.op != expr_op::not_ && b.type != value_type::boolean))
+                return fail("careflow.model.type_mismatch", "logical operands must be boolean in '" + e.to_string() + "'");
+            out.type = value_type::boolean;
+            return true;
+        }
+        }
+        return fail("careflow.model.type_mismatch", "malformed expression");
+    }
+
+    bool comparable(const info& a, const info& b, bool equality, const expr& e) {
+        using vt = value_type;
+        if (numeric(a.type) && numeric(b.type)) return true;
+        if (a.type != b.type)
+            return fail("careflow.model.type_mismatch", "cannot compare " + std::string(to_string(a.type)) + " with " +
+                                                            std::string(to_string(b.type)) + " in '" + e.to_string() + "'");
+        if (a.type == vt::boolean && !equality)
+            return fail("careflow.model.type_mismatch", "booleans only compare for equality in '" + e.to_string() + "'");
+        if (a.type == vt::enumeration) {
+            if (a.literal && b.literal)
+                return fail("careflow.model.type_mismatch", "two symbol constants compared in '" + e.to_string() + "'");
+            const info& var = a.literal ? b : a;
+            const info& other = a.literal ? a : b;
+            if (other.literal) {
+                if (std::find(var.symbols->begin(), var.symbols->end(), *other.literal) == var.symbols->end())
+                    return fail("careflow.model.unknown_symbol",
+                                "symbol '" + *other.literal + "' is not one of the enumeration's in '" + e.to_string() + "'");
+            } else if (*var.symbols != *other.symbols) {
+                return fail("careflow.model.type_mismatch",
+                            "enumerations with different symbols compared in '" + e.to_string() + "'");
+            }
+        }
+        return true;
+    }
+
+    // Emit code; `symbols` resolves a symbol constant compared with an enumeration.
+    void emit(const expr& e, expression& out, const std::vector<std::string>* symbols) {
+        const expr_node& n = *e.node();
+        auto push = [&](opcode op, std::uint16_t arg = 0, cell imm = {}) { out.code.push_back({op, arg, imm}); };
+        switch (n.op) {
+        case expr_op::constant: {
+            const value_type t = *n.constant.type();
+            if (t == value_type::text) {
+                out.text_constants.push_back(std::get<std::string>(n.constant.get()));
+                push(opcode::push_text_const, static_cast<std::uint16_t>(out.text_constants.size() - 1));
+            } else {
+                static const std::vector<std::string> none;
+                cell c{};
+                to_cell(n.constant, t, symbols ? *symbols : none, c);
+                push(opcode::push_const, 0, c);
+            }
+            return;
+        }
+        case expr_op::variable: {
+            const std::size_t i = *variable(n.name);
+            if ((*scope.variables)[i].type == value_type::text)
+                push(opcode::push_text_var, text_slot_of_variable(*scope.variables, i));
+            else
+                push(opcode::push_var, static_cast<std::uint16_t>(i));
+            return;
+        }
+        case expr_op::field: {
+            const std::size_t i = *field(n.name);
+            if (scope.event->payload[i].type == value_type::text)
+                push(opcode::push_text_field, text_slot_of_field(i));
+            else
+                push(opcode::push_field, static_cast<std::uint16_t>(i));
+            return;
+        }
+        case expr_op::now: push(opcode::push_now); return;
+        case expr_op::actor: push(opcode::push_actor); return;
+        default: break;
+        }
+        info a, b;
+        analyze(n.lhs, a);
+        if (n.op == expr_op::not_) {
+            emit(n.lhs, out, nullptr);
+            push(opcode::not_);
+            return;
+        }
+        analyze(n.rhs, b);
+        const std::vector<std::string>* syms = a.literal ? b.symbols : a.symbols;
+        emit(n.lhs, out, syms);
+        emit(n.rhs, out, syms);
+        const bool real = (a.type == value_type::real || b.type == value_type::real) && numeric(a.type) && numeric(b.type);
+        if (real && a.type == value_type::integer) push(opcode::to_real_below);
+        if (real && b.type == value_type::integer) push(opcode::to_real);
+        const bool text = a.type == value_type::text;
+        auto pick = [&](opcode i, opcode r, opcode s) { return text ? s : real ? r : i; };
+        switch (n.op) {
+        case expr_op::add: push(real ? opcode::add_r : opcode::add_i); break;
+        case expr_op::sub: push(real ? opcode::sub_r : opcode::sub_i); break;
+        case expr_op::eq: push(pick(opcode::eq_i, opcode::eq_r, opcode::eq_s)); break;
+        case expr_op::ne: push(pick(opcode::ne_i, opcode::ne_r, opcode::ne_s)); break;
+        case expr_op::lt: push(pick(opcode::lt_i, opcode::lt_r, opcode::lt_s)); break;
+        case expr_op::le: push(pick(opcode::le_i, opcode::le_r, opcode::le_s)); break;
+        case expr_op::gt: push(pick(opcode::gt_i, opcode::gt_r, opcode::gt_s)); break;
+        case expr_op::ge: push(pick(opcode::ge_i, opcode::ge_r, opcode::ge_s)); break;
+        case expr_op::and_: push(opcode::and_); break;
+        case expr_op::or_: push(opcode::or_); break;
+        default: break;
+        }
+    }
+};
+
+std::size_t stack_depth(const std::vector<instruction>& code) {
+    std::size_t n = 0, deepest = 0;
+    for (const auto& in : code) {
+        switch (in.op) {
+        case opcode::push_const: case opcode::push_text_const: case opcode::push_var:
+        case opcode::push_text_var: case opcode::push_field: case opcode::push_text_field:
+        case opcode::push_now: case opcode::push_actor: ++n; break;
+        case opcode::to_real: case opcode::to_real_below: case opcode::not_: break;
+        default: --n; break;
+        }
+        deepest = std::max(deepest, n);
+    }
+    return deepest;
+}
+
+} // namespace
+
+expr_problem compile_expression(const expr& e, const expr_scope& scope, expression& out) {
+    checker c{scope, {}};
+    info i;
+    if (e.empty()) return {"careflow.model.type_mismatch", "empty expression"};
+    if (!c.analyze(e, i)) return c.problem;
+    if (i.literal) return {"careflow.model.type_mismatch", "a bare symbol '" + *i.literal + "' has no enumeration to belong to"};
+    expression code;
+    c.emit(e, code, nullptr);
+    if (stack_depth(code.code) > expression::max_stack)
+        return {"careflow.model.expression_too_deep", "expression '" + e.to_string() + "' nests too deeply"};
+    code.type = i.type;
+    code.source = e.to_string();
+    out = std::move(code);
+    return {};
+}
+
+bool to_cell(const value& v, value_type t, const std::vector<std::string>& symbols, cell& out) {
+    const auto vt = v.type();
+    if (!vt || !assignable(t, *vt)) return false;
+    const auto& s = v.get();
+    switch (*vt) {
+    case value_type::boolean: out.i = std::get<bool>(s) ? 1 : 0; return true;
+    case value_type::integer:
+        if (t == value_type::real) out.r = static_cast<double>(std::get<std::int64_t>(s));
+        else out.i = std::get<std::int64_t>(s);
+        return true;
+    case value_type::real: out.r = std::get<double>(s); return true;
+    case value_type::text: return false; // text lives outside cells
+    case value_type::time: {
+        const auto& tp = std::get<time_point>(s);
+        if (tp.is_special()) return false;
+        out.i = to_ticks(tp);
+        return true;
+    }
+    case value_type::duration: {
+        const auto& d = std::get<duration>(s);
+        if (d.is_special()) return false;
+        out.i = to_ticks(d);
+        return true;
+    }
+    case value_type::enumeration: {
+        const auto& name = std::get<symbol>(s).name;
+        auto it = std::find(symbols.begin(), symbols.end(), name);
+        if (it == symbols.end()) return false;
+        out.i = it - symbols.begin();
+        return true;
+    }
+    }
+    return false;
+}
+
+} // namespace careflow::detail

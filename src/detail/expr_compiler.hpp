@@ -1,0 +1,34 @@
+// Internal: type-checks and compiles expressions. Validation and compile() share it, so
+// the type rules live in one place.
+#pragma once
+
+#include <careflow/model/declarations.hpp>
+#include <careflow/program/eval.hpp>
+
+#include <string>
+#include <vector>
+
+namespace careflow::detail {
+
+/// What names an expression may use.
+struct expr_scope {
+    const std::vector<variable_decl>* variables = nullptr;
+    const event_decl* event = nullptr; ///< the payload in scope (none: no fields)
+};
+
+/// A type error, or none (`id` empty).
+struct expr_problem {
+    std::string id;
+    std::string message;
+    [[nodiscard]] bool ok() const noexcept { return id.empty(); }
+};
+
+/// Type-check `e` in `scope` and, when it is sound, append its code to `out` (setting
+/// `out.type` and `out.source`).
+expr_problem compile_expression(const expr& e, const expr_scope& scope, expression& out);
+
+/// Convert a constant to the cell of a slot of type `t` (symbols resolved against
+/// `symbols`). Returns false when it does not fit.
+bool to_cell(const value& v, value_type t, const std::vector<std::string>& symbols, cell& out);
+
+} // namespace careflow::detail

@@ -1,0 +1,175 @@
+// Rendering and construction of the model's plain declarations.
+#include <careflow/model/declarations.hpp>
+
+#include <boost/date_time/posix_time/posix_time.hpp>
+#include <fmt/format.h>
+
+namespace careflow {
+
+std::string_view to_string(value_type t) noexcept {
+    switch (t) {
+    case value_type::boolean: return "boolean";
+    case value_type::integer: return "integer";
+    case value_type::real: return "real";
+    case value_type::text: return "text";
+    case value_type::time: return "time";
+    case value_type::duration: return "duration";
+    case value_type::enumeration: return "enumeration";
+    }
+    return "?";
+}
+
+std::optional<value_type> value::type() const noexcept {
+    switch (v_.index()) {
+    case 1: return value_type::boolean;
+    case 2: return value_type::integer;
+    case 3: return value_type::real;
+    case 4: return value_type::text;
+    case 5: return value_type::time;
+    case 6: return value_type::duration;
+    case 7: return value_type::enumeration;
+    default: return std::nullopt;
+    }
+}
+
+namespace {
+std::string render_duration(const duration& d) {
+    if (d.is_special()) return boost::posix_time::to_simple_string(d);
+    const auto us = d.total_microseconds();
+    const bool neg = us < 0;
+    const auto a = neg ? -us : us;
+    const char* sign = neg ? "-" : "";
+    if (a % ticks_per_day == 0 && a != 0) return fmt::format("{}{}d", sign, a / ticks_per_day);
+    if (a % ticks_per_hour == 0 && a != 0) return fmt::format("{}{}h", sign, a / ticks_per_hour);
+    if (a % ticks_per_minute == 0 && a != 0) return fmt::format("{}{}min", sign, a / ticks_per_minute);
+    if (a % ticks_per_second == 0) return fmt::format("{}{}s", sign, a / ticks_per_second);
+    return fmt::format("{}{}ms", sign, static_cast<double>(a) / 1000.0);
+}
+} // namespace
+
+std::string value::to_string() const {
+    struct visitor {
+        std::string operator()(std::monostate) const { return "(empty)"; }
+        std::string operator()(bool b) const { return b ? "true" : "false"; }
+        std::string operator()(std::int64_t i) const { return std::to_string(i); }
+        std::string operator()(double r) const { return fmt::format("{}", r); }
+        std::string operator()(const std::string& s) const { return "\"" + s + "\""; }
+        std::string operator()(const time_point& t) const { return boost::posix_time::to_simple_string(t); }
+        std::string operator()(const duration& d) const { return render_duration(d); }
+        std::string operator()(const symbol& s) const { return s.name; }
+    };
+    return std::visit(visitor{}, v_);
+}
+
+expr expr::make(expr_op op, expr lhs, expr rhs) {
+    auto n = std::make_shared<expr_node>();
+    n->op = op;
+    n->lhs = std::move(lhs);
+    n->rhs = std::move(rhs);
+    expr e;
+    e.node_ = std::move(n);
+    return e;
+}
+
+expr expr::make_named(expr_op op, std::string name) {
+    auto n = std::make_shared<expr_node>();
+    n->op = op;
+    n->name = std::move(name);
+    expr e;
+    e.node_ = std::move(n);
+    return e;
+}
+
+expr expr::make_constant(value v) {
+    auto n = std::make_shared<expr_node>();
+    n->op = expr_op::constant;
+    n->constant = std::move(v);
+    expr e;
+    e.node_ = std::move(n);
+    return e;
+}
+
+namespace {
+int precedence(expr_op op) {
+    switch (op) {
+    case expr_op::or_: return 1;
+    case expr_op::and_: return 2;
+    case expr_op::eq: case expr_op::ne: case expr_op::lt:
+    case expr_op::le: case expr_op::gt: case expr_op::ge: return 3;
+    case expr_op::add: case expr_op::sub: return 4;
+    case expr_op::not_: return 5;
+    default: return 6;
+    }
+}
+const char* symbol_of(expr_op op) {
+    switch (op) {
+    case expr_op::add: return "+";
+    case expr_op::sub: return "-";
+    case expr_op::eq: return "==";
+    case expr_op::ne: return "!=";
+    case expr_op::lt: return "<";
+    case expr_op::le: return "<=";
+    case expr_op::gt: return ">";
+    case expr_op::ge: return ">=";
+    case expr_op::and_: return "&&";
+    case expr_op::or_: return "||";
+    default: return "?";
+    }
+}
+std::string render(const expr& e, int parent, bool right) {
+    if (e.empty()) return "";
+    const expr_node& n = *e.node();
+    switch (n.op) {
+    case expr_op::constant: return n.constant.to_string();
+    case expr_op::variable: return n.name;
+    case expr_op::field: return "$" + n.name;
+    case expr_op::now: return "now";
+    case expr_op::actor: return "actor";
+    case expr_op::not_: return "!" + render(n.lhs, precedence(n.op), false);
+    default: break;
+    }
+    const int p = precedence(n.op);
+    std::string s = render(n.lhs, p, false) + " " + symbol_of(n.op) + " " + render(n.rhs, p, true);
+    // Left-associative: a right operand of equal precedence needs parentheses.
+    if (p < parent || (right && p == parent)) s = "(" + s + ")";
+    return s;
+}
+} // namespace
+
+std::string expr::to_string() const { return render(*this, 0, false); }
+
+std::string span::to_string() const {
+    if (in_working_days()) return fmt::format("{} working day{}", working_days, working_days == 1 ? "" : "s");
+    return render_duration(elapsed);
+}
+
+action call(std::string name) { return action{action_kind::call, std::move(name), {}, {}, {}}; }
+action set(std::string name, expr v) { return action{action_kind::set, std::move(name), std::move(v), {}, {}}; }
+action assign(std::string duty, expr who) { return action{action_kind::assign, std::move(duty), std::move(who), {}, {}}; }
+action unassign(std::string duty) { return action{action_kind::unassign, std::move(duty), {}, {}, {}}; }
+action spawn(std::string procedure, std::vector<std::pair<std::string, expr>> bindings) {
+    return action{action_kind::spawn, std::move(procedure), {}, {}, std::move(bindings)};
+}
+action notify(std::string topic, std::string message) {
+    return action{action_kind::notify, std::move(topic), {}, std::move(message), {}};
+}
+
+std::string action::to_string() const {
+    switch (kind) {
+    case action_kind::call: return target + "()";
+    case action_kind::set: return target + " := " + value.to_string();
+    case action_kind::assign: return target + " <- " + value.to_string();
+    case action_kind::unassign: return "unassign " + target;
+    case action_kind::spawn: return "spawn " + target;
+    case action_kind::notify: return "notify " + target;
+    }
+    return "?";
+}
+
+std::string guard::to_string() const {
+    if (!condition.empty()) return condition.to_string();
+    if (predicate) return label.empty() ? std::string("host guard") : label;
+    return {};
+}
+
+} // namespace careflow

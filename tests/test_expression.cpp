@@ -1,0 +1,117 @@
+// Expressions: rendering, type checking and compiled evaluation.
+#include "fixtures.hpp"
+
+using namespace careflow;
+using namespace careflow::test;
+
+TEST_CASE("expressions render infix with the parentheses they need") {
+    CHECK((var("urgency") >= 3 && !var("withheld")).to_string() == "urgency >= 3 && !withheld");
+    CHECK(((var("a") || var("b")) && var("c")).to_string() == "(a || b) && c");
+    CHECK((var("a") - (var("b") - var("c"))).to_string() == "a - (b - c)");
+    CHECK((field("risk") == symbol{"high"}).to_string() == "$risk == high");
+    CHECK((var("due") - now() < hours(24)).to_string() == "due - now < 1d");
+    CHECK(expr("text").to_string() == "\"text\"");
+    CHECK(expr().empty());
+}
+
+TEST_CASE("values report their type and render readably") {
+    CHECK(value(true).type() == value_type::boolean);
+    CHECK(value(3).type() == value_type::integer);
+    CHECK(value(std::int64_t{3}).type() == value_type::integer);
+    CHECK(value(1.5).type() == value_type::real);
+    CHECK(value("x").type() == value_type::text);
+    CHECK(value(hours(2)).type() == value_type::duration);
+    CHECK(value(at(2026, 11, 22, 9, 0)).type() == value_type::time);
+    CHECK(value(symbol{"low"}).type() == value_type::enumeration);
+    CHECK_FALSE(value().type().has_value());
+    CHECK(value(hours(2)).to_string() == "2h");
+    CHECK(value(minutes(90)).to_string() == "90min");
+    CHECK(value(at(2026, 11, 22, 9, 0)).to_string() == "2026-Nov-22 09:00:00");
+    CHECK(assignable(value_type::real, value_type::integer));
+    CHECK_FALSE(assignable(value_type::integer, value_type::real));
+}
+
+namespace {
+// A program whose single guard is `condition`, over a fixed set of variables and payload.
+std::shared_ptr<const program> guarded(expr condition) {
+    procedure_builder b{"expr"};
+    b.variable("urgency", value_type::integer, 2)
+        .variable("score", value_type::real, 0.5)
+        .variable("withheld", value_type::boolean, false)
+        .variable("name", value_type::text, "Li")
+        .variable("due", value_type::time, at(2026, 11, 23, 9, 0))
+        .variable("wait", value_type::duration, minutes(10))
+        .enumeration("risk", {"low", "medium", "high"}, "medium")
+        .event("go", {{"level", value_type::integer, {}}, {"who", value_type::text, {}}});
+    b.state("a");
+    b.state("b").final();
+    b.transition("a", "b").on("go").when(std::move(condition));
+    return compile(b.build());
+}
+
+struct harness {
+    std::vector<cell> vars;
+    std::vector<std::string> texts{"Li"};
+    std::vector<cell> fields;
+    std::vector<std::string> field_texts{"Wang"};
+    std::string who = "op-7";
+
+    explicit harness(const program& p) {
+        for (const auto& v : p.variables()) vars.push_back(v.initial);
+        fields.resize(2);
+        fields[0].i = 4;
+    }
+    bool run(const program& p, ticks now = to_ticks(at(2026, 11, 22, 9, 0))) {
+        eval_context ctx{vars.data(), texts.data(), fields.data(), field_texts.data(), now, &who};
+        return p.test(p.guards()[0], ctx);
+    }
+};
+} // namespace
+
+TEST_CASE("compiled guards evaluate integers, reals, booleans and mixed numbers") {
+    auto p = guarded(var("urgency") >= 2 && var("score") < 1 && !var("withheld"));
+    harness h(*p);
+    CHECK(h.run(*p));
+    h.vars[0].i = 1;
+    CHECK_FALSE(h.run(*p));
+    auto mixed = guarded(var("score") + var("urgency") > 2.4);
+    harness m(*mixed);
+    CHECK(m.run(*mixed)); // 0.5 + 2 > 2.4
+    m.vars[1].r = 0.3;
+    CHECK_FALSE(m.run(*mixed));
+}
+
+TEST_CASE("compiled guards read payload fields, text, enumerations and the actor") {
+    auto p = guarded(field("level") > var("urgency") && field("who") == "Wang" && var("risk") == symbol{"medium"} &&
+                     actor() != var("name"));
+    harness h(*p);
+    CHECK(h.run(*p));
+    h.field_texts[0] = "Zhao";
+    CHECK_FALSE(h.run(*p));
+    h.field_texts[0] = "Wang";
+    h.vars[6].i = 2; // high
+    CHECK_FALSE(h.run(*p));
+}
+
+TEST_CASE("compiled guards do time arithmetic") {
+    // At least 24 h between now and the due time.
+    auto p = guarded(var("due") - now() >= hours(24));
+    harness h(*p);
+    CHECK(h.run(*p, to_ticks(at(2026, 11, 22, 9, 0))));
+    CHECK_FALSE(h.run(*p, to_ticks(at(2026, 11, 22, 9, 1))));
+    auto q = guarded(now() + var("wait") > var("due"));
+    harness k(*q);
+    CHECK_FALSE(k.run(*q, to_ticks(at(2026, 11, 23, 8, 50))));
+    CHECK(k.run(*q, to_ticks(at(2026, 11, 23, 8, 51))));
+}
+
+TEST_CASE("an expression nested past the evaluator's stack is refused at build") {
+    expr e = var("urgency");
+    for (int i = 0; i < 40; ++i) e = expr(1) + e; // right-nested: the stack grows with every level
+    procedure_builder b{"deep"};
+    b.variable("urgency", value_type::integer).event("go");
+    b.state("a");
+    b.state("b").final();
+    b.transition("a", "b").on("go").when(e > 0);
+    CHECK(has_id(b.validate(), "careflow.model.expression_too_deep"));
+}
