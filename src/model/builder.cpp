@@ -139,6 +139,12 @@ state_builder procedure_builder::state(std::string name) {
     return state_builder(this, states_.size() - 1);
 }
 
+state_builder procedure_builder::edit(std::string_view name) {
+    for (std::size_t i = 0; i < states_.size(); ++i)
+        if (states_[i].name == name) return state_builder(this, i);
+    throw error("careflow.model.unknown_state", "edit('" + std::string(name) + "'): no such state declared");
+}
+
 transition_builder procedure_builder::transition(std::string source, std::string target) {
     transition_decl t;
     t.source = std::move(source);

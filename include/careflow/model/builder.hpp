@@ -130,6 +130,9 @@ public:
 
     /// Declare a state. Declaring a name twice is reported by validate().
     state_builder state(std::string name);
+    /// Refine a state declared earlier; throws `careflow::error`
+    /// ("careflow.model.unknown_state") when there is none of that name.
+    state_builder edit(std::string_view name);
     /// Declare a transition from `source` to `target`.
     transition_builder transition(std::string source, std::string target);
     /// Declare an internal transition of `source`: actions only, the state is not left.

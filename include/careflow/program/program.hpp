@@ -150,7 +150,9 @@ public:
     [[nodiscard]] std::span<const program_guard> guards() const noexcept { return guards_; }
     [[nodiscard]] std::span<const program_timer> timers() const noexcept { return timers_; }
     [[nodiscard]] std::span<const program_sla> slas() const noexcept { return slas_; }
+    /// The declared transitions, in declaration order (`program_transition::decl` indexes this).
     [[nodiscard]] std::span<const transition_decl> transitions() const noexcept { return decls_; }
+    [[nodiscard]] std::size_t decl_count() const noexcept { return decls_.size(); }
     [[nodiscard]] std::span<const std::string> roles() const noexcept { return roles_; }
     [[nodiscard]] std::span<const std::string> duties() const noexcept { return duties_; }
     [[nodiscard]] std::span<const std::string> calendars() const noexcept { return calendars_; }
