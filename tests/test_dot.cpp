@@ -51,6 +51,10 @@ TEST_CASE("final states, the start marker, timers and SLA clocks are drawn") {
     CHECK(contains(dot, "timer every 5s x3 -> ring"));
     CHECK(contains(dot, "timer after 2h -> record_due"));
     CHECK(contains(dot, "SLA answer: 15s"));
+    procedure_builder b = minimal();
+    b.edit("a").on_entry(notify("arrived")).on_exit(call("log"));
+    b.host("log");
+    CHECK(contains(to_dot(b.build()), "\"a\" [label=\"a\\nentry / notify arrived\\nexit / log()\"]"));
     const std::string bare = to_dot(hotline_model().build(), {.highlight = {}, .show_timers = false, .show_slas = false});
     CHECK_FALSE(contains(bare, "timer every"));
     CHECK_FALSE(contains(bare, "__slas"));

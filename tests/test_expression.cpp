@@ -1,6 +1,8 @@
 // Expressions: rendering, type checking and compiled evaluation.
 #include "fixtures.hpp"
 
+#include <limits>
+
 using namespace careflow;
 using namespace careflow::test;
 
@@ -114,4 +116,53 @@ TEST_CASE("an expression nested past the evaluator's stack is refused at build")
     b.state("b").final();
     b.transition("a", "b").on("go").when(e > 0);
     CHECK(has_id(b.validate(), "careflow.model.expression_too_deep"));
+}
+
+TEST_CASE("chains of simple tests compile to the fast form") {
+    auto all = guarded(var("urgency") >= 2 && !var("withheld") && var("score") < 0.8 && field("level") != 3);
+    const auto& e = all->expressions()[all->guards()[0].expression];
+    CHECK(e.form == expression_form::all_of);
+    CHECK(e.tests.size() == 4);
+    auto any = guarded(var("urgency") >= 4 || var("withheld"));
+    CHECK(any->expressions()[any->guards()[0].expression].form == expression_form::any_of);
+    auto mixed = guarded(var("urgency") >= 4 || (var("withheld") && var("score") > 0.1));
+    CHECK(mixed->expressions()[mixed->guards()[0].expression].form == expression_form::code);
+    auto text = guarded(var("name") == "Li");
+    CHECK(text->expressions()[text->guards()[0].expression].form == expression_form::code);
+}
+
+TEST_CASE("the fast form and the general code agree on every input, NaN included") {
+    // Property: for many guard shapes and many random cases, evaluate() == interpret().
+    const std::vector<expr> shapes = {
+        var("urgency") >= 2,
+        2 < var("urgency"), // constant on the left: the comparison is flipped
+        var("urgency") == 3 && !var("withheld"),
+        var("score") <= 0.5 || var("withheld") || field("level") > 1,
+        var("score") != 0.25 && var("risk") == symbol{"high"} && var("wait") >= minutes(5),
+        var("due") < at(2026, 11, 23, 0, 0) && var("score") > -1.0,
+        !var("withheld") && var("score") == 0.5,
+    };
+    std::uint64_t seed = 12345;
+    auto next = [&] {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        return seed >> 33;
+    };
+    for (const auto& shape : shapes) {
+        auto p = guarded(shape);
+        const auto& e = p->expressions()[p->guards()[0].expression];
+        REQUIRE(e.form != expression_form::code);
+        harness h(*p);
+        for (int i = 0; i < 2000; ++i) {
+            h.vars[0].i = static_cast<std::int64_t>(next() % 5);
+            const auto pick = next() % 8;
+            h.vars[1].r = pick == 0 ? std::numeric_limits<double>::quiet_NaN() : static_cast<double>(pick) / 4.0 - 0.5;
+            h.vars[2].i = static_cast<std::int64_t>(next() % 2);
+            h.vars[4].i = to_ticks(at(2026, 11, 22, 0, 0)) + static_cast<std::int64_t>(next() % 3) * ticks_per_day;
+            h.vars[5].i = static_cast<std::int64_t>(next() % 10) * ticks_per_minute;
+            h.vars[6].i = static_cast<std::int64_t>(next() % 3);
+            h.fields[0].i = static_cast<std::int64_t>(next() % 3);
+            eval_context ctx{h.vars.data(), h.texts.data(), h.fields.data(), h.field_texts.data(), 0, &h.who};
+            REQUIRE_MESSAGE(e.evaluate(ctx).i == e.interpret(ctx).i, shape.to_string() << " at case " << i);
+        }
+    }
 }

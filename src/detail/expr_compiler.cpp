@@ -146,10 +146,88 @@ struct checker {
         return true;
     }
 
+    static std::optional<comparison> comparison_of(expr_op op, bool flipped) {
+        switch (op) {
+        case expr_op::eq: return comparison::eq;
+        case expr_op::ne: return comparison::ne;
+        case expr_op::lt: return flipped ? comparison::gt : comparison::lt;
+        case expr_op::le: return flipped ? comparison::ge : comparison::le;
+        case expr_op::gt: return flipped ? comparison::lt : comparison::gt;
+        case expr_op::ge: return flipped ? comparison::le : comparison::ge;
+        default: return std::nullopt;
+        }
+    }
+
+    // "variable/field <cmp> constant" (either way round) as one fused instruction.
+    bool fused(const expr_node& n, const info& a, const info& b, expression& out) {
+        auto in = fusable(n, a, b);
+        if (in) out.code.push_back(*in);
+        return in.has_value();
+    }
+
+    // A boolean leaf as a fused test: `x <cmp> constant`, a bare boolean `x`, or `!x`.
+    std::optional<instruction> test_of(const expr& e) {
+        const expr_node& n = *e.node();
+        auto boolean_operand = [&](const expr& x) -> std::optional<std::uint16_t> {
+            const auto op = x.node()->op;
+            info i;
+            if ((op != expr_op::variable && op != expr_op::field) || !analyze(x, i) || i.type != value_type::boolean) return std::nullopt;
+            return static_cast<std::uint16_t>(op == expr_op::variable ? *variable(x.node()->name) : *field(x.node()->name));
+        };
+        if (n.op == expr_op::variable || n.op == expr_op::field || n.op == expr_op::not_) {
+            const expr& x = n.op == expr_op::not_ ? n.lhs : e;
+            const auto slot = boolean_operand(x);
+            if (!slot) return std::nullopt;
+            const opcode op = x.node()->op == expr_op::variable ? opcode::test_var_i : opcode::test_field_i;
+            return instruction{op, n.op == expr_op::not_ ? comparison::eq : comparison::ne, *slot, cell{0}};
+        }
+        if (!comparison_of(n.op, false)) return std::nullopt;
+        info a, b;
+        if (!analyze(n.lhs, a) || !analyze(n.rhs, b)) return std::nullopt;
+        return fusable(n, a, b);
+    }
+
+    // Collect the leaves of an &&/|| chain (all the same operator) as fast tests.
+    bool chain(const expr& e, expr_op op, std::vector<fast_test>& out) {
+        if (e.node()->op == op) return chain(e.node()->lhs, op, out) && chain(e.node()->rhs, op, out);
+        const auto in = test_of(e);
+        if (!in) return false;
+        const bool field = in->op == opcode::test_field_i || in->op == opcode::test_field_r;
+        const bool real = in->op == opcode::test_var_r || in->op == opcode::test_field_r;
+        out.push_back({in->arg, field, real, mask_of(in->cmp), in->imm});
+        return true;
+    }
+
+    std::optional<instruction> fusable(const expr_node& n, const info& a, const info& b) {
+        const bool left_operand = n.rhs.node()->op == expr_op::constant &&
+                                  (n.lhs.node()->op == expr_op::variable || n.lhs.node()->op == expr_op::field);
+        const bool right_operand = n.lhs.node()->op == expr_op::constant &&
+                                   (n.rhs.node()->op == expr_op::variable || n.rhs.node()->op == expr_op::field);
+        if (!left_operand && !right_operand) return std::nullopt;
+        const auto cmp = comparison_of(n.op, right_operand);
+        if (!cmp) return std::nullopt;
+        const expr& operand = left_operand ? n.lhs : n.rhs;
+        const expr& constant = left_operand ? n.rhs : n.lhs;
+        const info& ot = left_operand ? a : b;
+        const info& ct = left_operand ? b : a;
+        if (ot.type == value_type::text || (ot.type == value_type::integer && ct.type == value_type::real)) return std::nullopt;
+        static const std::vector<std::string> none;
+        cell imm{};
+        if (!to_cell(constant.node()->constant, ot.type, ot.symbols ? *ot.symbols : none, imm)) return std::nullopt;
+        const bool real = ot.type == value_type::real;
+        const bool is_var = operand.node()->op == expr_op::variable;
+        std::uint16_t slot = 0;
+        if (is_var) slot = static_cast<std::uint16_t>(*variable(operand.node()->name));
+        else slot = static_cast<std::uint16_t>(*field(operand.node()->name));
+        const opcode op = is_var ? (real ? opcode::test_var_r : opcode::test_var_i)
+                                 : (real ? opcode::test_field_r : opcode::test_field_i);
+        return instruction{op, *cmp, slot, imm};
+    }
+
     // Emit code; `symbols` resolves a symbol constant compared with an enumeration.
     void emit(const expr& e, expression& out, const std::vector<std::string>* symbols) {
         const expr_node& n = *e.node();
-        auto push = [&](opcode op, std::uint16_t arg = 0, cell imm = {}) { out.code.push_back({op, arg, imm}); };
+        auto push = [&](opcode op, std::uint16_t arg = 0, cell imm = {}) { out.code.push_back({op, comparison::eq, arg, imm}); };
         switch (n.op) {
         case expr_op::constant: {
             const value_type t = *n.constant.type();
@@ -191,7 +269,17 @@ struct checker {
             push(opcode::not_);
             return;
         }
+        if (n.op == expr_op::and_ || n.op == expr_op::or_) {
+            // Short-circuit: the right side runs only when the left does not decide.
+            emit(n.lhs, out, nullptr);
+            const std::size_t jump = out.code.size();
+            push(n.op == expr_op::and_ ? opcode::jump_if_false : opcode::jump_if_true);
+            emit(n.rhs, out, nullptr);
+            out.code[jump].arg = static_cast<std::uint16_t>(out.code.size());
+            return;
+        }
         analyze(n.rhs, b);
+        if (fused(n, a, b, out)) return;
         const std::vector<std::string>* syms = a.literal ? b.symbols : a.symbols;
         emit(n.lhs, out, syms);
         emit(n.rhs, out, syms);
@@ -209,8 +297,6 @@ struct checker {
         case expr_op::le: push(pick(opcode::le_i, opcode::le_r, opcode::le_s)); break;
         case expr_op::gt: push(pick(opcode::gt_i, opcode::gt_r, opcode::gt_s)); break;
         case expr_op::ge: push(pick(opcode::ge_i, opcode::ge_r, opcode::ge_s)); break;
-        case expr_op::and_: push(opcode::and_); break;
-        case expr_op::or_: push(opcode::or_); break;
         default: break;
         }
     }
@@ -222,7 +308,8 @@ std::size_t stack_depth(const std::vector<instruction>& code) {
         switch (in.op) {
         case opcode::push_const: case opcode::push_text_const: case opcode::push_var:
         case opcode::push_text_var: case opcode::push_field: case opcode::push_text_field:
-        case opcode::push_now: case opcode::push_actor: ++n; break;
+        case opcode::push_now: case opcode::push_actor: case opcode::test_var_i: case opcode::test_var_r:
+        case opcode::test_field_i: case opcode::test_field_r: ++n; break;
         case opcode::to_real: case opcode::to_real_below: case opcode::not_: break;
         default: --n; break;
         }
@@ -245,6 +332,14 @@ expr_problem compile_expression(const expr& e, const expr_scope& scope, expressi
         return {"careflow.model.expression_too_deep", "expression '" + e.to_string() + "' nests too deeply"};
     code.type = i.type;
     code.source = e.to_string();
+    if (i.type == value_type::boolean) {
+        const expr_op op = e.node()->op == expr_op::or_ ? expr_op::or_ : expr_op::and_;
+        std::vector<fast_test> tests;
+        if (c.chain(e, op, tests)) {
+            code.form = op == expr_op::or_ ? expression_form::any_of : expression_form::all_of;
+            code.tests = std::move(tests);
+        }
+    }
     out = std::move(code);
     return {};
 }

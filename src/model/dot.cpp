@@ -100,11 +100,15 @@ private:
         out_ << a << "];\n";
     }
 
-    std::string timers_of(int s) const {
+    // Lines under a state's name: entry/exit actions, then timers.
+    std::string details_of(int s) const {
+        const auto& d = p_.state(static_cast<std::size_t>(s));
         std::string t;
+        for (const auto& a : d.on_entry) t += "\\nentry / " + escape(a.to_string());
+        for (const auto& a : d.on_exit) t += "\\nexit / " + escape(a.to_string());
         if (!o_.show_timers) return t;
         for (const auto& tm : p_.timers())
-            if (tm.state == p_.state(static_cast<std::size_t>(s)).name) t += "\\n" + escape(timer_line(tm));
+            if (tm.state == d.name) t += "\\n" + escape(timer_line(tm));
         return t;
     }
 
@@ -114,13 +118,13 @@ private:
         const bool lit = !o_.highlight.empty() && o_.highlight == d.name;
         if (h_.compound(s)) {
             out_ << pad << "subgraph " << cluster(s) << " {\n"
-                 << pad << "  label=\"" << escape(d.name) << timers_of(s) << "\"; style=\"rounded"
+                 << pad << "  label=\"" << escape(d.name) << details_of(s) << "\"; style=\"rounded"
                  << (lit ? ",filled\"; fillcolor=\"#ffe08a\"" : "\"") << ";\n";
             for (int c : h_.children[static_cast<std::size_t>(s)]) state(c, indent + 1);
             out_ << pad << "}\n";
             return;
         }
-        out_ << pad << id(s) << " [label=\"" << escape(d.name) << timers_of(s) << "\"";
+        out_ << pad << id(s) << " [label=\"" << escape(d.name) << details_of(s) << "\"";
         if (d.is_final) out_ << ", shape=doublecircle";
         if (lit) out_ << ", style=\"rounded,filled\", fillcolor=\"#ffe08a\", penwidth=2";
         out_ << "];\n";

@@ -111,14 +111,14 @@ private:
         if (e.node()->op == expr_op::constant && want != value_type::text) {
             cell c{};
             detail::to_cell(e.node()->constant, want, symbols, c);
-            code.code.push_back({opcode::push_const, 0, c});
+            code.code.push_back({opcode::push_const, comparison::eq, 0, c});
             code.type = want;
             code.source = e.to_string();
         } else {
             const auto problem = detail::compile_expression(e, detail::expr_scope{&p_.variables(), ev}, code);
             if (!problem.ok()) throw error(problem.id, "procedure '" + p_.name() + "': " + problem.message);
             if (want == value_type::real && code.type == value_type::integer) {
-                code.code.push_back({opcode::to_real, 0, {}});
+                code.code.push_back({opcode::to_real, comparison::eq, 0, {}});
                 code.type = value_type::real;
             }
         }

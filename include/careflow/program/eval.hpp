@@ -5,7 +5,6 @@
 
 #include <careflow/model/value.hpp>
 
-#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -42,14 +41,55 @@ enum class opcode : std::uint8_t {
     eq_i, ne_i, lt_i, le_i, gt_i, ge_i,
     eq_r, ne_r, lt_r, le_r, gt_r, ge_r,
     eq_s, ne_s, lt_s, le_s, gt_s, ge_s,
-    and_, or_, not_
+    and_, or_, not_,
+    /// Fused "variable/field `arg` <cmp> immediate": the common guard shape in one step.
+    test_var_i, test_var_r, test_field_i, test_field_r,
+    jump_if_false, ///< short-circuit &&: if the top is false jump to `arg` keeping it, else pop it
+    jump_if_true   ///< short-circuit ||: if the top is true jump to `arg` keeping it, else pop it
 };
+
+/// The comparison a fused test instruction makes.
+enum class comparison : std::uint8_t { eq, ne, lt, le, gt, ge };
 
 /// One instruction: an opcode, an index argument and an immediate.
 struct instruction {
     opcode op{};
+    comparison cmp{}; ///< for the fused tests
     std::uint16_t arg = 0;
     cell imm{};
+};
+
+/// One "operand <cmp> constant" test of a guard compiled to the fast form. Branch-free:
+/// the operand is compared three ways (less, equal, greater, or unordered for NaN) and
+/// `mask` says which outcomes satisfy the comparison.
+struct fast_test {
+    std::uint16_t slot = 0; ///< variable or payload field index
+    bool field = false;     ///< read the payload, not the variables
+    bool real = false;      ///< compare as doubles
+    std::uint8_t mask = 0;  ///< bit 0 less, 1 equal, 2 greater, 3 unordered
+    cell imm{};
+
+    [[nodiscard]] bool run(const eval_context& ctx) const noexcept;
+};
+
+/// The outcome mask of a comparison, for `fast_test::mask`.
+[[nodiscard]] constexpr std::uint8_t mask_of(comparison c) noexcept {
+    switch (c) {
+    case comparison::eq: return 0b0010;
+    case comparison::ne: return 0b1101;
+    case comparison::lt: return 0b0001;
+    case comparison::le: return 0b0011;
+    case comparison::gt: return 0b0100;
+    case comparison::ge: return 0b0110;
+    }
+    return 0;
+}
+
+/// How a compiled expression is evaluated.
+enum class expression_form : std::uint8_t {
+    code,    ///< the general stack code
+    all_of,  ///< every fast test holds (a && b && ...)
+    any_of   ///< some fast test holds (a || b || ...)
 };
 
 /// A compiled expression.
@@ -62,55 +102,44 @@ public:
     std::vector<std::string> text_constants;
     value_type type{};  ///< the result's type
     std::string source; ///< the expression as written
+    /// Guards that are chains of simple tests also get this faster form (same result).
+    expression_form form = expression_form::code;
+    std::vector<fast_test> tests;
 
-    /// Run the code. Text results point into the context or this expression.
-    [[nodiscard]] cell evaluate(const eval_context& ctx) const noexcept;
+    /// Evaluate. Text results point into the context or this expression. Chains of
+    /// fast tests run every test without branching on their outcomes: tests have no side
+    /// effects, and on a few tests that beats mispredicted early exits.
+    [[nodiscard]] cell evaluate(const eval_context& ctx) const noexcept {
+        switch (form) {
+        case expression_form::all_of: {
+            unsigned r = 1;
+            for (const fast_test& t : tests) r &= static_cast<unsigned>(t.run(ctx));
+            return cell{r};
+        }
+        case expression_form::any_of: {
+            unsigned r = 0;
+            for (const fast_test& t : tests) r |= static_cast<unsigned>(t.run(ctx));
+            return cell{r};
+        }
+        case expression_form::code: break;
+        }
+        return interpret(ctx);
+    }
+
+    /// Run the general stack code (what evaluate() does for the `code` form).
+    [[nodiscard]] cell interpret(const eval_context& ctx) const noexcept;
 };
 
-inline cell expression::evaluate(const eval_context& ctx) const noexcept {
-    std::array<cell, max_stack> st;
-    std::size_t n = 0;
-    auto cmp = [&](bool r) { --n; st[n - 1].i = r ? 1 : 0; };
-    for (const instruction& in : code) {
-        switch (in.op) {
-        case opcode::push_const: st[n++] = in.imm; break;
-        case opcode::push_text_const: st[n++].s = &text_constants[in.arg]; break;
-        case opcode::push_var: st[n++] = ctx.vars[in.arg]; break;
-        case opcode::push_text_var: st[n++].s = &ctx.texts[in.arg]; break;
-        case opcode::push_field: st[n++] = ctx.fields[in.arg]; break;
-        case opcode::push_text_field: st[n++].s = &ctx.field_texts[in.arg]; break;
-        case opcode::push_now: st[n++].i = ctx.now; break;
-        case opcode::push_actor: st[n++].s = ctx.actor; break;
-        case opcode::to_real: st[n - 1].r = static_cast<double>(st[n - 1].i); break;
-        case opcode::to_real_below: st[n - 2].r = static_cast<double>(st[n - 2].i); break;
-        case opcode::add_i: --n; st[n - 1].i += st[n].i; break;
-        case opcode::sub_i: --n; st[n - 1].i -= st[n].i; break;
-        case opcode::add_r: --n; st[n - 1].r += st[n].r; break;
-        case opcode::sub_r: --n; st[n - 1].r -= st[n].r; break;
-        case opcode::eq_i: cmp(st[n - 2].i == st[n - 1].i); break;
-        case opcode::ne_i: cmp(st[n - 2].i != st[n - 1].i); break;
-        case opcode::lt_i: cmp(st[n - 2].i < st[n - 1].i); break;
-        case opcode::le_i: cmp(st[n - 2].i <= st[n - 1].i); break;
-        case opcode::gt_i: cmp(st[n - 2].i > st[n - 1].i); break;
-        case opcode::ge_i: cmp(st[n - 2].i >= st[n - 1].i); break;
-        case opcode::eq_r: cmp(st[n - 2].r == st[n - 1].r); break;
-        case opcode::ne_r: cmp(st[n - 2].r != st[n - 1].r); break;
-        case opcode::lt_r: cmp(st[n - 2].r < st[n - 1].r); break;
-        case opcode::le_r: cmp(st[n - 2].r <= st[n - 1].r); break;
-        case opcode::gt_r: cmp(st[n - 2].r > st[n - 1].r); break;
-        case opcode::ge_r: cmp(st[n - 2].r >= st[n - 1].r); break;
-        case opcode::eq_s: cmp(*st[n - 2].s == *st[n - 1].s); break;
-        case opcode::ne_s: cmp(*st[n - 2].s != *st[n - 1].s); break;
-        case opcode::lt_s: cmp(*st[n - 2].s < *st[n - 1].s); break;
-        case opcode::le_s: cmp(*st[n - 2].s <= *st[n - 1].s); break;
-        case opcode::gt_s: cmp(*st[n - 2].s > *st[n - 1].s); break;
-        case opcode::ge_s: cmp(*st[n - 2].s >= *st[n - 1].s); break;
-        case opcode::and_: --n; st[n - 1].i = (st[n - 1].i != 0 && st[n].i != 0) ? 1 : 0; break;
-        case opcode::or_: --n; st[n - 1].i = (st[n - 1].i != 0 || st[n].i != 0) ? 1 : 0; break;
-        case opcode::not_: st[n - 1].i = st[n - 1].i != 0 ? 0 : 1; break;
-        }
+inline bool fast_test::run(const eval_context& ctx) const noexcept {
+    const cell c = (field ? ctx.fields : ctx.vars)[slot];
+    unsigned outcome;
+    if (real) {
+        const double x = c.r, y = imm.r;
+        outcome = 2u * (x > y) + (x == y) + 3u * (x != x || y != y);
+    } else {
+        outcome = static_cast<unsigned>((c.i > imm.i) - (c.i < imm.i) + 1);
     }
-    return st[0];
+    return (mask >> outcome) & 1u;
 }
 
 } // namespace careflow

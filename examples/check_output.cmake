@@ -1,0 +1,10 @@
+# Runs PROGRAM, prints its output, and fails unless it equals the EXPECTED file.
+execute_process(COMMAND ${PROGRAM} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+message("${out}")
+if(rc)
+  message(FATAL_ERROR "${PROGRAM} exited with ${rc}\n${err}")
+endif()
+file(READ ${EXPECTED} expected)
+if(NOT out STREQUAL expected)
+  message(FATAL_ERROR "output differs from ${EXPECTED}")
+endif()
