@@ -26,7 +26,12 @@ procedure hotline() {
     procedure_builder b{"hotline_call"};
     b.variable("urgency", value_type::integer, 0)
         .variable("caller", value_type::text)
-        .event("ring").event("answer").event("hang_up").event("join").event("resolve").event("recorded")
+        .event("ring")
+        .event("answer")
+        .event("hang_up")
+        .event("join")
+        .event("resolve")
+        .event("recorded")
         .event("register", {{"name", value_type::text, {}}})
         .event("assess", {{"urgency", value_type::integer, {}}})
         .event("record_due")
@@ -50,8 +55,14 @@ procedure hotline() {
     b.transition("call", "abandoned").on("hang_up");
     b.transition("talking", "recording").on("hang_up");
     b.transition("registration", "assessment").on("register").then(set("caller", field("name")));
-    b.transition("assessment", "crisis").on("assess").when(field("urgency") >= 4).then(set("urgency", field("urgency")));
-    b.transition("assessment", "transfer").on("assess").when(field("urgency") >= 2).then(set("urgency", field("urgency")));
+    b.transition("assessment", "crisis")
+        .on("assess")
+        .when(field("urgency") >= 4)
+        .then(set("urgency", field("urgency")));
+    b.transition("assessment", "transfer")
+        .on("assess")
+        .when(field("urgency") >= 2)
+        .then(set("urgency", field("urgency")));
     b.transition("assessment", "resolution").on("assess").then(set("urgency", field("urgency")));
     b.transition("crisis", "counseling").on("join").require_role("counselor").then(assign("counselor", actor()));
     b.transition("handover", "counseling").on("join").require_role("counselor").then(assign("counselor", actor()));
@@ -59,7 +70,11 @@ procedure hotline() {
     b.transition("recording", "closed").on("recorded").by_assignee("counselor");
     b.internal("recording").on("record_due").then(notify("record_late", "no record within 2 h"));
     b.sla("answer_within_three_rings").start(entered("ringing")).stop(left("ringing")).goal(seconds(15));
-    b.sla("record_within_2h").start(entered("recording")).stop(received("recorded")).goal(hours(2)).accountable("counselor");
+    b.sla("record_within_2h")
+        .start(entered("recording"))
+        .stop(received("recorded"))
+        .goal(hours(2))
+        .accountable("counselor");
     return b.build();
 }
 

@@ -94,9 +94,19 @@ inline procedure_builder hotline_model() {
     b.transition("ringing", "talking").on("answer").require_role("operator");
     b.transition("call", "abandoned").on("hang_up");
     b.transition("talking", "recording").on("hang_up");
-    b.transition("registration", "assessment").on("register").then(set("caller", field("name"))).then(set("withheld", field("withheld")));
-    b.transition("assessment", "crisis").on("assess").when(field("urgency") >= 4).then(set("urgency", field("urgency"))).then(call("log_crisis"));
-    b.transition("assessment", "transfer").on("assess").when(field("urgency") >= 2).then(set("urgency", field("urgency")));
+    b.transition("registration", "assessment")
+        .on("register")
+        .then(set("caller", field("name")))
+        .then(set("withheld", field("withheld")));
+    b.transition("assessment", "crisis")
+        .on("assess")
+        .when(field("urgency") >= 4)
+        .then(set("urgency", field("urgency")))
+        .then(call("log_crisis"));
+    b.transition("assessment", "transfer")
+        .on("assess")
+        .when(field("urgency") >= 2)
+        .then(set("urgency", field("urgency")));
     b.transition("assessment", "resolution").on("assess").then(set("urgency", field("urgency")));
     b.transition("crisis", "counseling").on("join").require_role("counselor").then(assign("counselor", actor()));
     b.transition("handover", "counseling").on("join").require_role("counselor").then(assign("counselor", actor()));

@@ -188,7 +188,9 @@ TEST_CASE_FIXTURE(fixture, "SLA conditions compile to triggers per state and per
 TEST_CASE("calendars and deadline timers compile by name and expression") {
     procedure_builder b{"appointment"};
     b.variable("appointment_at", value_type::time).event("remind").event("ack_due").event("go");
-    b.state("booked").at(var("appointment_at") - boost::posix_time::hours(24), "remind").after(working_days(1), "ack_due", "center");
+    b.state("booked")
+        .at(var("appointment_at") - boost::posix_time::hours(24), "remind")
+        .after(working_days(1), "ack_due", "center");
     b.state("done").final();
     b.transition("booked", "done").on("go");
     b.internal("booked").on("remind");
@@ -242,9 +244,13 @@ TEST_CASE("host guards compile beside expression guards and read by name") {
     b.state("a");
     b.state("adult").final();
     b.state("minor").final();
-    b.transition("a", "adult").on("go").when("is adult", [](const guard_context& g) {
-        return std::get<std::int64_t>(g.variable("age").get()) >= 18 && g.field("note") == value("ok");
-    }, {{"age", value_type::integer}});
+    b.transition("a", "adult")
+        .on("go")
+        .when("is adult",
+              [](const guard_context& g) {
+                  return std::get<std::int64_t>(g.variable("age").get()) >= 18 && g.field("note") == value("ok");
+              },
+              {{"age", value_type::integer}});
     b.transition("a", "minor").on("go");
     const auto p = compile(b.build());
     const auto& g = p->guards()[p->candidates(*p->find_state("a"), *p->find_event("go"))[0].guard];
@@ -256,7 +262,8 @@ TEST_CASE("host guards compile beside expression guards and read by name") {
     eval_context ctx{vars.data(), nullptr, fields.data(), field_texts.data(), 0, nullptr};
     const guard_context gc(*p, *p->find_event("go"), ctx);
     CHECK(g.predicate(gc));
-    CHECK_THROWS_WITH_AS((void)gc.variable("ghost"), doctest::Contains("careflow.runtime.unknown_variable"), careflow::error);
+    CHECK_THROWS_WITH_AS((void)gc.variable("ghost"), doctest::Contains("careflow.runtime.unknown_variable"),
+                         careflow::error);
     CHECK_THROWS_WITH_AS((void)gc.field("ghost"), doctest::Contains("careflow.runtime.unknown_field"), careflow::error);
 }
 
@@ -265,5 +272,6 @@ TEST_CASE("more than 64 distinct roles cannot compile") {
     auto t = b.transition("a", "b");
     t.on("go").when(expr(true));
     for (int i = 0; i < 65; ++i) t.require_role("role" + std::to_string(i));
-    CHECK_THROWS_WITH_AS((void)compile(b.build()), doctest::Contains("careflow.program.too_many_roles"), careflow::error);
+    CHECK_THROWS_WITH_AS((void)compile(b.build()), doctest::Contains("careflow.program.too_many_roles"),
+                         careflow::error);
 }

@@ -33,7 +33,8 @@ TEST_CASE("compound states become nested clusters") {
 
 TEST_CASE("transitions are labelled event [guard] / actions {roles} <duty>") {
     const std::string dot = to_dot(hotline_model().build());
-    CHECK(contains(dot, "\"assessment\" -> \"crisis\" [label=\"assess [$urgency >= 4] / urgency := $urgency; log_crisis()\"]"));
+    CHECK(contains(
+        dot, "\"assessment\" -> \"crisis\" [label=\"assess [$urgency >= 4] / urgency := $urgency; log_crisis()\"]"));
     // an edge into a compound state ends at its cluster's border
     CHECK(contains(dot, "\"ringing\" -> \"registration\" [label=\"answer {operator}\", lhead=\"cluster_talking\"]"));
     CHECK(contains(dot, "label=\"resolve <by counselor>\""));
@@ -55,14 +56,16 @@ TEST_CASE("final states, the start marker, timers and SLA clocks are drawn") {
     b.edit("a").on_entry(notify("arrived")).on_exit(call("log"));
     b.host("log");
     CHECK(contains(to_dot(b.build()), "\"a\" [label=\"a\\nentry / notify arrived\\nexit / log()\"]"));
-    const std::string bare = to_dot(hotline_model().build(), {.highlight = {}, .show_timers = false, .show_slas = false});
+    const std::string bare =
+        to_dot(hotline_model().build(), {.highlight = {}, .show_timers = false, .show_slas = false});
     CHECK_FALSE(contains(bare, "timer every"));
     CHECK_FALSE(contains(bare, "__slas"));
 }
 
 TEST_CASE("a highlighted state is filled") {
     const std::string dot = to_dot(hotline_model().build(), {.highlight = "counseling"});
-    CHECK(contains(dot, "\"counseling\" [label=\"counseling\", style=\"rounded,filled\", fillcolor=\"#ffe08a\", penwidth=2]"));
+    CHECK(contains(
+        dot, "\"counseling\" [label=\"counseling\", style=\"rounded,filled\", fillcolor=\"#ffe08a\", penwidth=2]"));
     CHECK(count(dot, "fillcolor") == 1);
 }
 

@@ -180,7 +180,7 @@ TEST_CASE("type mismatches between guards, effects and declared variables are er
     auto host_reads = minimal();
     host_reads.variable("age", value_type::integer);
     host_reads.transition("a", "b").on("go").when("adult", [](const guard_context&) { return true; },
-                                                   {{"age", value_type::text}});
+                                                  {{"age", value_type::text}});
     CHECK(only(host_reads, "careflow.model.type_mismatch").message.find("adult") != std::string::npos);
 
     auto deadline = minimal();

@@ -16,11 +16,13 @@ namespace {
 constexpr std::size_t cases = 4096;
 
 struct data {
-    std::vector<cell> vars;          // [urgency, withheld, score] per case, 3 cells each
+    std::vector<cell> vars; // [urgency, withheld, score] per case, 3 cells each
     std::shared_ptr<const program> p;
     data() {
         procedure_builder b{"triage"};
-        b.variable("urgency", value_type::integer).variable("withheld", value_type::boolean).variable("score", value_type::real);
+        b.variable("urgency", value_type::integer)
+            .variable("withheld", value_type::boolean)
+            .variable("score", value_type::real);
         b.event("go");
         b.state("a");
         b.state("b").final();

@@ -12,7 +12,7 @@ namespace {
 struct info {
     value_type type{};
     const std::vector<std::string>* symbols = nullptr; // enumerations: the symbol list
-    const std::string* literal = nullptr;             // a symbol constant not yet resolved
+    const std::string* literal = nullptr;              // a symbol constant not yet resolved
 };
 
 struct checker {
@@ -38,13 +38,15 @@ struct checker {
         return std::nullopt;
     }
     static std::uint16_t text_slot_of_variable(const std::vector<variable_decl>& vs, std::size_t i) {
-        return static_cast<std::uint16_t>(std::count_if(vs.begin(), vs.begin() + static_cast<std::ptrdiff_t>(i),
-                                                        [](const variable_decl& v) { return v.type == value_type::text; }));
+        return static_cast<std::uint16_t>(
+            std::count_if(vs.begin(), vs.begin() + static_cast<std::ptrdiff_t>(i),
+                          [](const variable_decl& v) { return v.type == value_type::text; }));
     }
     std::uint16_t text_slot_of_field(std::size_t i) const {
         const auto& fs = scope.event->payload;
-        return static_cast<std::uint16_t>(std::count_if(fs.begin(), fs.begin() + static_cast<std::ptrdiff_t>(i),
-                                                        [](const field_decl& f) { return f.type == value_type::text; }));
+        return static_cast<std::uint16_t>(
+            std::count_if(fs.begin(), fs.begin() + static_cast<std::ptrdiff_t>(i),
+                          [](const field_decl& f) { return f.type == value_type::text; }));
     }
 
     static bool numeric(value_type t) { return t == value_type::integer || t == value_type::real; }
@@ -70,7 +72,8 @@ struct checker {
         }
         case expr_op::field: {
             if (!scope.event)
-                return fail("careflow.model.unknown_field", "field '" + n.name + "' used where no event payload is in scope");
+                return fail("careflow.model.unknown_field",
+                            "field '" + n.name + "' used where no event payload is in scope");
             auto i = field(n.name);
             if (!i)
                 return fail("careflow.model.unknown_field",
@@ -88,32 +91,46 @@ struct checker {
             if (!analyze(n.lhs, a) || !analyze(n.rhs, b)) return false;
             const bool add = n.op == expr_op::add;
             using vt = value_type;
-            if (a.type == vt::integer && b.type == vt::integer) out.type = vt::integer;
-            else if (numeric(a.type) && numeric(b.type)) out.type = vt::real;
-            else if (a.type == vt::time && b.type == vt::duration) out.type = vt::time;
-            else if (add && a.type == vt::duration && b.type == vt::time) out.type = vt::time;
-            else if (!add && a.type == vt::time && b.type == vt::time) out.type = vt::duration;
-            else if (a.type == vt::duration && b.type == vt::duration) out.type = vt::duration;
+            if (a.type == vt::integer && b.type == vt::integer)
+                out.type = vt::integer;
+            else if (numeric(a.type) && numeric(b.type))
+                out.type = vt::real;
+            else if (a.type == vt::time && b.type == vt::duration)
+                out.type = vt::time;
+            else if (add && a.type == vt::duration && b.type == vt::time)
+                out.type = vt::time;
+            else if (!add && a.type == vt::time && b.type == vt::time)
+                out.type = vt::duration;
+            else if (a.type == vt::duration && b.type == vt::duration)
+                out.type = vt::duration;
             else
                 return fail("careflow.model.type_mismatch",
                             "cannot " + std::string(add ? "add " : "subtract ") + std::string(to_string(b.type)) +
-                                (add ? " to " : " from ") + std::string(to_string(a.type)) + " in '" + e.to_string() + "'");
+                                (add ? " to " : " from ") + std::string(to_string(a.type)) + " in '" + e.to_string() +
+                                "'");
             return true;
         }
-        case expr_op::eq: case expr_op::ne: case expr_op::lt:
-        case expr_op::le: case expr_op::gt: case expr_op::ge: {
+        case expr_op::eq:
+        case expr_op::ne:
+        case expr_op::lt:
+        case expr_op::le:
+        case expr_op::gt:
+        case expr_op::ge: {
             info a, b;
             if (!analyze(n.lhs, a) || !analyze(n.rhs, b)) return false;
             if (!comparable(a, b, n.op == expr_op::eq || n.op == expr_op::ne, e)) return false;
             out.type = value_type::boolean;
             return true;
         }
-        case expr_op::and_: case expr_op::or_: case expr_op::not_: {
+        case expr_op::and_:
+        case expr_op::or_:
+        case expr_op::not_: {
             info a, b;
             if (!analyze(n.lhs, a)) return false;
             if (n.op != expr_op::not_ && !analyze(n.rhs, b)) return false;
             if (a.type != value_type::boolean || (n.op != expr_op::not_ && b.type != value_type::boolean))
-                return fail("careflow.model.type_mismatch", "logical operands must be boolean in '" + e.to_string() + "'");
+                return fail("careflow.model.type_mismatch",
+                            "logical operands must be boolean in '" + e.to_string() + "'");
             out.type = value_type::boolean;
             return true;
         }
@@ -126,9 +143,11 @@ struct checker {
         if (numeric(a.type) && numeric(b.type)) return true;
         if (a.type != b.type)
             return fail("careflow.model.type_mismatch", "cannot compare " + std::string(to_string(a.type)) + " with " +
-                                                            std::string(to_string(b.type)) + " in '" + e.to_string() + "'");
+                                                            std::string(to_string(b.type)) + " in '" + e.to_string() +
+                                                            "'");
         if (a.type == vt::boolean && !equality)
-            return fail("careflow.model.type_mismatch", "booleans only compare for equality in '" + e.to_string() + "'");
+            return fail("careflow.model.type_mismatch",
+                        "booleans only compare for equality in '" + e.to_string() + "'");
         if (a.type == vt::enumeration) {
             if (a.literal && b.literal)
                 return fail("careflow.model.type_mismatch", "two symbol constants compared in '" + e.to_string() + "'");
@@ -136,8 +155,9 @@ struct checker {
             const info& other = a.literal ? a : b;
             if (other.literal) {
                 if (std::find(var.symbols->begin(), var.symbols->end(), *other.literal) == var.symbols->end())
-                    return fail("careflow.model.unknown_symbol",
-                                "symbol '" + *other.literal + "' is not one of the enumeration's in '" + e.to_string() + "'");
+                    return fail("careflow.model.unknown_symbol", "symbol '" + *other.literal +
+                                                                     "' is not one of the enumeration's in '" +
+                                                                     e.to_string() + "'");
             } else if (*var.symbols != *other.symbols) {
                 return fail("careflow.model.type_mismatch",
                             "enumerations with different symbols compared in '" + e.to_string() + "'");
@@ -171,8 +191,10 @@ struct checker {
         auto boolean_operand = [&](const expr& x) -> std::optional<std::uint16_t> {
             const auto op = x.node()->op;
             info i;
-            if ((op != expr_op::variable && op != expr_op::field) || !analyze(x, i) || i.type != value_type::boolean) return std::nullopt;
-            return static_cast<std::uint16_t>(op == expr_op::variable ? *variable(x.node()->name) : *field(x.node()->name));
+            if ((op != expr_op::variable && op != expr_op::field) || !analyze(x, i) || i.type != value_type::boolean)
+                return std::nullopt;
+            return static_cast<std::uint16_t>(op == expr_op::variable ? *variable(x.node()->name)
+                                                                      : *field(x.node()->name));
         };
         if (n.op == expr_op::variable || n.op == expr_op::field || n.op == expr_op::not_) {
             const expr& x = n.op == expr_op::not_ ? n.lhs : e;
@@ -210,15 +232,18 @@ struct checker {
         const expr& constant = left_operand ? n.rhs : n.lhs;
         const info& ot = left_operand ? a : b;
         const info& ct = left_operand ? b : a;
-        if (ot.type == value_type::text || (ot.type == value_type::integer && ct.type == value_type::real)) return std::nullopt;
+        if (ot.type == value_type::text || (ot.type == value_type::integer && ct.type == value_type::real))
+            return std::nullopt;
         static const std::vector<std::string> none;
         cell imm{};
         if (!to_cell(constant.node()->constant, ot.type, ot.symbols ? *ot.symbols : none, imm)) return std::nullopt;
         const bool real = ot.type == value_type::real;
         const bool is_var = operand.node()->op == expr_op::variable;
         std::uint16_t slot = 0;
-        if (is_var) slot = static_cast<std::uint16_t>(*variable(operand.node()->name));
-        else slot = static_cast<std::uint16_t>(*field(operand.node()->name));
+        if (is_var)
+            slot = static_cast<std::uint16_t>(*variable(operand.node()->name));
+        else
+            slot = static_cast<std::uint16_t>(*field(operand.node()->name));
         const opcode op = is_var ? (real ? opcode::test_var_r : opcode::test_var_i)
                                  : (real ? opcode::test_field_r : opcode::test_field_i);
         return instruction{op, *cmp, slot, imm};
@@ -227,7 +252,9 @@ struct checker {
     // Emit code; `symbols` resolves a symbol constant compared with an enumeration.
     void emit(const expr& e, expression& out, const std::vector<std::string>* symbols) {
         const expr_node& n = *e.node();
-        auto push = [&](opcode op, std::uint16_t arg = 0, cell imm = {}) { out.code.push_back({op, comparison::eq, arg, imm}); };
+        auto push = [&](opcode op, std::uint16_t arg = 0, cell imm = {}) {
+            out.code.push_back({op, comparison::eq, arg, imm});
+        };
         switch (n.op) {
         case expr_op::constant: {
             const value_type t = *n.constant.type();
@@ -283,7 +310,8 @@ struct checker {
         const std::vector<std::string>* syms = a.literal ? b.symbols : a.symbols;
         emit(n.lhs, out, syms);
         emit(n.rhs, out, syms);
-        const bool real = (a.type == value_type::real || b.type == value_type::real) && numeric(a.type) && numeric(b.type);
+        const bool real =
+            (a.type == value_type::real || b.type == value_type::real) && numeric(a.type) && numeric(b.type);
         if (real && a.type == value_type::integer) push(opcode::to_real_below);
         if (real && b.type == value_type::integer) push(opcode::to_real);
         const bool text = a.type == value_type::text;
@@ -306,11 +334,21 @@ std::size_t stack_depth(const std::vector<instruction>& code) {
     std::size_t n = 0, deepest = 0;
     for (const auto& in : code) {
         switch (in.op) {
-        case opcode::push_const: case opcode::push_text_const: case opcode::push_var:
-        case opcode::push_text_var: case opcode::push_field: case opcode::push_text_field:
-        case opcode::push_now: case opcode::push_actor: case opcode::test_var_i: case opcode::test_var_r:
-        case opcode::test_field_i: case opcode::test_field_r: ++n; break;
-        case opcode::to_real: case opcode::to_real_below: case opcode::not_: break;
+        case opcode::push_const:
+        case opcode::push_text_const:
+        case opcode::push_var:
+        case opcode::push_text_var:
+        case opcode::push_field:
+        case opcode::push_text_field:
+        case opcode::push_now:
+        case opcode::push_actor:
+        case opcode::test_var_i:
+        case opcode::test_var_r:
+        case opcode::test_field_i:
+        case opcode::test_field_r: ++n; break;
+        case opcode::to_real:
+        case opcode::to_real_below:
+        case opcode::not_: break;
         default: --n; break;
         }
         deepest = std::max(deepest, n);
@@ -325,7 +363,8 @@ expr_problem compile_expression(const expr& e, const expr_scope& scope, expressi
     info i;
     if (e.empty()) return {"careflow.model.type_mismatch", "empty expression"};
     if (!c.analyze(e, i)) return c.problem;
-    if (i.literal) return {"careflow.model.type_mismatch", "a bare symbol '" + *i.literal + "' has no enumeration to belong to"};
+    if (i.literal)
+        return {"careflow.model.type_mismatch", "a bare symbol '" + *i.literal + "' has no enumeration to belong to"};
     expression code;
     c.emit(e, code, nullptr);
     if (stack_depth(code.code) > expression::max_stack)
@@ -351,8 +390,10 @@ bool to_cell(const value& v, value_type t, const std::vector<std::string>& symbo
     switch (*vt) {
     case value_type::boolean: out.i = std::get<bool>(s) ? 1 : 0; return true;
     case value_type::integer:
-        if (t == value_type::real) out.r = static_cast<double>(std::get<std::int64_t>(s));
-        else out.i = std::get<std::int64_t>(s);
+        if (t == value_type::real)
+            out.r = static_cast<double>(std::get<std::int64_t>(s));
+        else
+            out.i = std::get<std::int64_t>(s);
         return true;
     case value_type::real: out.r = std::get<double>(s); return true;
     case value_type::text: return false; // text lives outside cells

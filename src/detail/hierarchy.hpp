@@ -12,12 +12,12 @@ namespace careflow::detail {
 struct hierarchy {
     explicit hierarchy(const procedure& p);
 
-    std::vector<int> parent;                 ///< -1: top level or unknown parent
-    std::vector<std::vector<int>> children;  ///< in declaration order
-    std::vector<int> initial;                ///< resolved initial child, -1: none or not a child
+    std::vector<int> parent;                ///< -1: top level or unknown parent
+    std::vector<std::vector<int>> children; ///< in declaration order
+    std::vector<int> initial;               ///< resolved initial child, -1: none or not a child
     std::vector<int> depth;
-    std::vector<int> cycle_members;          ///< states on a parent cycle (then the rest is unreliable)
-    int top = -1;                            ///< the procedure's initial state
+    std::vector<int> cycle_members; ///< states on a parent cycle (then the rest is unreliable)
+    int top = -1;                   ///< the procedure's initial state
 
     [[nodiscard]] int find(std::string_view name) const;
     [[nodiscard]] bool compound(int s) const { return !children[static_cast<std::size_t>(s)].empty(); }

@@ -13,13 +13,34 @@ void check_procedure(const procedure& p, std::vector<diagnostic>& out); // valid
 
 state_decl& state_builder::decl() { return b_->states_[i_]; }
 
-state_builder& state_builder::parent(std::string parent) { decl().parent = std::move(parent); return *this; }
-state_builder& state_builder::initial(std::string child) { decl().initial = std::move(child); return *this; }
-state_builder& state_builder::final() { decl().is_final = true; return *this; }
-state_builder& state_builder::open_ended() { decl().open_ended = true; return *this; }
-state_builder& state_builder::describe(std::string text) { decl().description = std::move(text); return *this; }
-state_builder& state_builder::on_entry(action a) { decl().on_entry.push_back(std::move(a)); return *this; }
-state_builder& state_builder::on_exit(action a) { decl().on_exit.push_back(std::move(a)); return *this; }
+state_builder& state_builder::parent(std::string parent) {
+    decl().parent = std::move(parent);
+    return *this;
+}
+state_builder& state_builder::initial(std::string child) {
+    decl().initial = std::move(child);
+    return *this;
+}
+state_builder& state_builder::final() {
+    decl().is_final = true;
+    return *this;
+}
+state_builder& state_builder::open_ended() {
+    decl().open_ended = true;
+    return *this;
+}
+state_builder& state_builder::describe(std::string text) {
+    decl().description = std::move(text);
+    return *this;
+}
+state_builder& state_builder::on_entry(action a) {
+    decl().on_entry.push_back(std::move(a));
+    return *this;
+}
+state_builder& state_builder::on_exit(action a) {
+    decl().on_exit.push_back(std::move(a));
+    return *this;
+}
 
 state_builder& state_builder::after(span delay, std::string event, std::string calendar) {
     every(delay, std::move(event), 1, std::move(calendar));
@@ -55,8 +76,8 @@ state_builder& state_builder::at(expr deadline, std::string event) {
 
 state_builder& state_builder::named(std::string timer_name) {
     if (last_timer_ >= b_->p_.timers_.size())
-        throw error("careflow.model.no_timer", "named('" + timer_name + "') on state '" + decl().name +
-                                                   "' before any timer was declared on it");
+        throw error("careflow.model.no_timer",
+                    "named('" + timer_name + "') on state '" + decl().name + "' before any timer was declared on it");
     b_->p_.timers_[last_timer_].name = std::move(timer_name);
     return *this;
 }
@@ -65,7 +86,10 @@ state_builder& state_builder::named(std::string timer_name) {
 
 transition_decl& transition_builder::decl() { return b_->transitions_[i_]; }
 
-transition_builder& transition_builder::on(std::string event) { decl().event = std::move(event); return *this; }
+transition_builder& transition_builder::on(std::string event) {
+    decl().event = std::move(event);
+    return *this;
+}
 transition_builder& transition_builder::when(expr condition) {
     decl().when = guard{std::move(condition), {}, {}, {}};
     return *this;
@@ -75,28 +99,64 @@ transition_builder& transition_builder::when(std::string label, host_guard predi
     decl().when = guard{{}, std::move(predicate), std::move(label), std::move(reads)};
     return *this;
 }
-transition_builder& transition_builder::then(action a) { decl().actions.push_back(std::move(a)); return *this; }
-transition_builder& transition_builder::require_role(std::string role) { decl().roles.push_back(std::move(role)); return *this; }
-transition_builder& transition_builder::by_assignee(std::string duty) { decl().duty = std::move(duty); return *this; }
+transition_builder& transition_builder::then(action a) {
+    decl().actions.push_back(std::move(a));
+    return *this;
+}
+transition_builder& transition_builder::require_role(std::string role) {
+    decl().roles.push_back(std::move(role));
+    return *this;
+}
+transition_builder& transition_builder::by_assignee(std::string duty) {
+    decl().duty = std::move(duty);
+    return *this;
+}
 
 // ---- sla_builder ------------------------------------------------------------
 
 sla_decl& sla_builder::decl() { return b_->p_.slas_[i_]; }
 
-sla_builder& sla_builder::start(sla_condition c) { decl().start.push_back(std::move(c)); return *this; }
-sla_builder& sla_builder::stop(sla_condition c) { decl().stop.push_back(std::move(c)); return *this; }
-sla_builder& sla_builder::pause(sla_condition c) { decl().pause.push_back(std::move(c)); return *this; }
-sla_builder& sla_builder::resume(sla_condition c) { decl().resume.push_back(std::move(c)); return *this; }
-sla_builder& sla_builder::cancel(sla_condition c) { decl().cancel.push_back(std::move(c)); return *this; }
+sla_builder& sla_builder::start(sla_condition c) {
+    decl().start.push_back(std::move(c));
+    return *this;
+}
+sla_builder& sla_builder::stop(sla_condition c) {
+    decl().stop.push_back(std::move(c));
+    return *this;
+}
+sla_builder& sla_builder::pause(sla_condition c) {
+    decl().pause.push_back(std::move(c));
+    return *this;
+}
+sla_builder& sla_builder::resume(sla_condition c) {
+    decl().resume.push_back(std::move(c));
+    return *this;
+}
+sla_builder& sla_builder::cancel(sla_condition c) {
+    decl().cancel.push_back(std::move(c));
+    return *this;
+}
 sla_builder& sla_builder::goal(span g, std::string calendar) {
     decl().goal = g;
     decl().calendar = std::move(calendar);
     return *this;
 }
-sla_builder& sla_builder::warn_at(std::vector<double> fractions) { decl().warnings = std::move(fractions); return *this; }
-sla_builder& sla_builder::on_warning(std::string event) { decl().warning_event = std::move(event); return *this; }
-sla_builder& sla_builder::on_breach(std::string event) { decl().breach_event = std::move(event); return *this; }
-sla_builder& sla_builder::accountable(std::string duty) { decl().duty = std::move(duty); return *this; }
+sla_builder& sla_builder::warn_at(std::vector<double> fractions) {
+    decl().warnings = std::move(fractions);
+    return *this;
+}
+sla_builder& sla_builder::on_warning(std::string event) {
+    decl().warning_event = std::move(event);
+    return *this;
+}
+sla_builder& sla_builder::on_breach(std::string event) {
+    decl().breach_event = std::move(event);
+    return *this;
+}
+sla_builder& sla_builder::accountable(std::string duty) {
+    decl().duty = std::move(duty);
+    return *this;
+}
 
 // ---- procedure_builder ------------------------------------------------------
 
@@ -105,16 +165,21 @@ procedure_builder::procedure_builder(std::string name, int version) {
     p_.version_ = version;
 }
 
-procedure_builder& procedure_builder::describe(std::string text) { p_.description_ = std::move(text); return *this; }
+procedure_builder& procedure_builder::describe(std::string text) {
+    p_.description_ = std::move(text);
+    return *this;
+}
 
 procedure_builder& procedure_builder::variable(std::string name, value_type type, value initial) {
     p_.variables_.push_back(variable_decl{std::move(name), type, std::move(initial), {}});
     return *this;
 }
 
-procedure_builder& procedure_builder::enumeration(std::string name, std::vector<std::string> symbols, std::string initial) {
+procedure_builder& procedure_builder::enumeration(std::string name, std::vector<std::string> symbols,
+                                                  std::string initial) {
     value init = initial.empty() ? value{} : value(symbol{std::move(initial)});
-    p_.variables_.push_back(variable_decl{std::move(name), value_type::enumeration, std::move(init), std::move(symbols)});
+    p_.variables_.push_back(
+        variable_decl{std::move(name), value_type::enumeration, std::move(init), std::move(symbols)});
     return *this;
 }
 
@@ -123,14 +188,20 @@ procedure_builder& procedure_builder::event(std::string name, std::vector<field_
     return *this;
 }
 
-procedure_builder& procedure_builder::duty(std::string name) { p_.duties_.push_back(std::move(name)); return *this; }
+procedure_builder& procedure_builder::duty(std::string name) {
+    p_.duties_.push_back(std::move(name));
+    return *this;
+}
 
 procedure_builder& procedure_builder::host(std::string name, host_action fn) {
     p_.host_actions_.push_back(host_action_decl{std::move(name), std::move(fn)});
     return *this;
 }
 
-procedure_builder& procedure_builder::initial(std::string state) { p_.initial_ = std::move(state); return *this; }
+procedure_builder& procedure_builder::initial(std::string state) {
+    p_.initial_ = std::move(state);
+    return *this;
+}
 
 state_builder procedure_builder::state(std::string name) {
     state_decl s;

@@ -94,9 +94,14 @@ int precedence(expr_op op) {
     switch (op) {
     case expr_op::or_: return 1;
     case expr_op::and_: return 2;
-    case expr_op::eq: case expr_op::ne: case expr_op::lt:
-    case expr_op::le: case expr_op::gt: case expr_op::ge: return 3;
-    case expr_op::add: case expr_op::sub: return 4;
+    case expr_op::eq:
+    case expr_op::ne:
+    case expr_op::lt:
+    case expr_op::le:
+    case expr_op::gt:
+    case expr_op::ge: return 3;
+    case expr_op::add:
+    case expr_op::sub: return 4;
     case expr_op::not_: return 5;
     default: return 6;
     }
@@ -145,7 +150,9 @@ std::string span::to_string() const {
 
 action call(std::string name) { return action{action_kind::call, std::move(name), {}, {}, {}}; }
 action set(std::string name, expr v) { return action{action_kind::set, std::move(name), std::move(v), {}, {}}; }
-action assign(std::string duty, expr who) { return action{action_kind::assign, std::move(duty), std::move(who), {}, {}}; }
+action assign(std::string duty, expr who) {
+    return action{action_kind::assign, std::move(duty), std::move(who), {}, {}};
+}
 action unassign(std::string duty) { return action{action_kind::unassign, std::move(duty), {}, {}, {}}; }
 action spawn(std::string procedure, std::vector<std::pair<std::string, expr>> bindings) {
     return action{action_kind::spawn, std::move(procedure), {}, {}, std::move(bindings)};

@@ -52,7 +52,9 @@ std::string conditions(const char* what, const std::vector<sla_condition>& cs) {
     if (cs.empty()) return {};
     std::string s = std::string("\\l  ") + what + ":";
     for (const auto& c : cs) {
-        const char* k = c.on == sla_condition::kind::entered ? " entered " : c.on == sla_condition::kind::left ? " left " : " on ";
+        const char* k = c.on == sla_condition::kind::entered ? " entered "
+                        : c.on == sla_condition::kind::left  ? " left "
+                                                             : " on ";
         s += k + escape(c.name);
     }
     return s;

@@ -65,21 +65,30 @@ private:
         std::set<std::string> seen;
         for (const auto& x : r) {
             const std::string& n = name(x);
-            if (n.empty()) error("careflow.model.empty_name", std::string("a ") + what, "has no name");
-            else if (!seen.insert(n).second) error("careflow.model.duplicate_name", std::string(what) + " " + q(n), "declared more than once");
+            if (n.empty())
+                error("careflow.model.empty_name", std::string("a ") + what, "has no name");
+            else if (!seen.insert(n).second)
+                error("careflow.model.duplicate_name", std::string(what) + " " + q(n), "declared more than once");
         }
     }
 
     void names() {
-        unique(p_.variables(), [](const variable_decl& v) -> const std::string& { return v.name; }, "variable");
-        unique(p_.events(), [](const event_decl& e) -> const std::string& { return e.name; }, "event");
-        unique(p_.duties(), [](const std::string& d) -> const std::string& { return d; }, "duty");
-        unique(p_.timers(), [](const timer_decl& t) -> const std::string& { return t.name; }, "timer");
-        unique(p_.slas(), [](const sla_decl& s) -> const std::string& { return s.name; }, "sla");
-        unique(p_.host_actions(), [](const host_action_decl& a) -> const std::string& { return a.name; }, "host action");
+        unique(
+            p_.variables(), [](const variable_decl& v) -> const std::string& { return v.name; }, "variable");
+        unique(
+            p_.events(), [](const event_decl& e) -> const std::string& { return e.name; }, "event");
+        unique(
+            p_.duties(), [](const std::string& d) -> const std::string& { return d; }, "duty");
+        unique(
+            p_.timers(), [](const timer_decl& t) -> const std::string& { return t.name; }, "timer");
+        unique(
+            p_.slas(), [](const sla_decl& s) -> const std::string& { return s.name; }, "sla");
+        unique(
+            p_.host_actions(), [](const host_action_decl& a) -> const std::string& { return a.name; }, "host action");
         for (const auto& e : p_.events())
-            unique(e.payload, [](const field_decl& f) -> const std::string& { return f.name; },
-                   ("payload field of event " + q(e.name) + ":").c_str());
+            unique(
+                e.payload, [](const field_decl& f) -> const std::string& { return f.name; },
+                ("payload field of event " + q(e.name) + ":").c_str());
         for (std::size_t s = 0; s < p_.state_count(); ++s)
             if (p_.state(s).name.empty()) error("careflow.model.empty_name", "a state", "has no name");
     }
@@ -93,7 +102,8 @@ private:
                     continue;
                 }
                 std::set<std::string> seen(v.symbols.begin(), v.symbols.end());
-                if (seen.size() != v.symbols.size()) error("careflow.model.duplicate_name", subject, "repeats a symbol");
+                if (seen.size() != v.symbols.size())
+                    error("careflow.model.duplicate_name", subject, "repeats a symbol");
             }
             if (v.initial.empty()) continue;
             check_constant(v.initial, v.type, v.symbols, subject, "initial value");
@@ -109,7 +119,8 @@ private:
                       std::string(to_string(t)));
         } else if (t == value_type::enumeration &&
                    std::find(symbols.begin(), symbols.end(), std::get<symbol>(c.get()).name) == symbols.end()) {
-            error("careflow.model.unknown_symbol", subject, std::string(what) + " " + c.to_string() + " is not one of its symbols");
+            error("careflow.model.unknown_symbol", subject,
+                  std::string(what) + " " + c.to_string() + " is not one of its symbols");
         }
     }
 
@@ -146,12 +157,14 @@ private:
                 error("careflow.model.compound_without_initial", subject, "is compound but names no initial child");
             } else if (!d.initial.empty() && h_.initial[s] < 0) {
                 structural_errors_ = true;
-                error("careflow.model.initial_not_child", subject, "initial " + q(d.initial) + " is not one of its children");
+                error("careflow.model.initial_not_child", subject,
+                      "initial " + q(d.initial) + " is not one of its children");
             }
             if (compound && d.is_final)
                 error("careflow.model.final_with_children", subject, "a final state cannot have children");
             if (d.is_final && boost::out_degree(s, p_.graph()) > 0)
-                error("careflow.model.transition_from_final", subject, "a final state cannot have outgoing transitions");
+                error("careflow.model.transition_from_final", subject,
+                      "a final state cannot have outgoing transitions");
             for (const auto& a : d.on_entry) check_action(a, nullptr, subject + " entry");
             for (const auto& a : d.on_exit) check_action(a, nullptr, subject + " exit");
         }
@@ -206,7 +219,8 @@ private:
             check_expr(a.value, ev, subject, value_type::text, nullptr, ("person assigned to " + q(a.target)).c_str());
             [[fallthrough]];
         case action_kind::unassign:
-            if (!has_duty(a.target)) error("careflow.model.unknown_duty", subject, "names undeclared duty " + q(a.target));
+            if (!has_duty(a.target))
+                error("careflow.model.unknown_duty", subject, "names undeclared duty " + q(a.target));
             break;
         case action_kind::spawn:
             if (a.target.empty()) error("careflow.model.empty_name", subject, "spawns a case of an unnamed procedure");
@@ -237,7 +251,9 @@ private:
             } else if (d.when.predicate) {
                 for (const auto& [name, type] : d.when.reads) {
                     const auto* v = p_.find_variable(name);
-                    if (!v) error("careflow.model.unknown_variable", subject, "guard " + q(d.when.label) + " reads undeclared variable " + q(name));
+                    if (!v)
+                        error("careflow.model.unknown_variable", subject,
+                              "guard " + q(d.when.label) + " reads undeclared variable " + q(name));
                     else if (v->type != type)
                         error("careflow.model.type_mismatch", subject,
                               "guard " + q(d.when.label) + " reads " + q(name) + " as " + std::string(to_string(type)) +
@@ -266,8 +282,10 @@ private:
     void timers() {
         for (const auto& t : p_.timers()) {
             const std::string subject = "timer " + q(t.name);
-            if (h_.find(t.state) < 0) error("careflow.model.unknown_state", subject, "is armed in unknown state " + q(t.state));
-            if (!p_.find_event(t.event)) error("careflow.model.unknown_event", subject, "fires unknown event " + q(t.event));
+            if (h_.find(t.state) < 0)
+                error("careflow.model.unknown_state", subject, "is armed in unknown state " + q(t.state));
+            if (!p_.find_event(t.event))
+                error("careflow.model.unknown_event", subject, "fires unknown event " + q(t.event));
             if (t.kind == timer_kind::at) {
                 check_expr(t.deadline, nullptr, subject, value_type::time, nullptr, "deadline");
                 continue;
@@ -282,7 +300,8 @@ private:
     void check_conditions(const std::vector<sla_condition>& cs, const std::string& subject) {
         for (const auto& c : cs) {
             if (c.on == sla_condition::kind::event) {
-                if (!p_.find_event(c.name)) error("careflow.model.unknown_event", subject, "condition names unknown event " + q(c.name));
+                if (!p_.find_event(c.name))
+                    error("careflow.model.unknown_event", subject, "condition names unknown event " + q(c.name));
             } else if (h_.find(c.name) < 0) {
                 error("careflow.model.unknown_state", subject, "condition names unknown state " + q(c.name));
             }
@@ -300,9 +319,11 @@ private:
                 error("careflow.model.invalid_sla", subject, "needs a positive goal, not " + s.goal.to_string());
             for (double w : s.warnings)
                 if (!(w > 0.0 && w < 1.0))
-                    error("careflow.model.invalid_sla", subject, "warning threshold " + std::to_string(w) + " is not within (0, 1)");
+                    error("careflow.model.invalid_sla", subject,
+                          "warning threshold " + std::to_string(w) + " is not within (0, 1)");
             for (const auto* e : {&s.warning_event, &s.breach_event})
-                if (!e->empty() && !p_.find_event(*e)) error("careflow.model.unknown_event", subject, "sends unknown event " + q(*e));
+                if (!e->empty() && !p_.find_event(*e))
+                    error("careflow.model.unknown_event", subject, "sends unknown event " + q(*e));
             if (!s.duty.empty() && !has_duty(s.duty))
                 error("careflow.model.unknown_duty", subject, "is accountable to undeclared duty " + q(s.duty));
         }
@@ -338,14 +359,16 @@ private:
         if (start < 0) return;
 
         std::vector<boost::default_color_type> seen(n + 1, boost::white_color);
-        boost::breadth_first_search(g, static_cast<std::size_t>(start),
-                                    boost::color_map(boost::make_iterator_property_map(seen.begin(), boost::get(boost::vertex_index, g))));
+        boost::breadth_first_search(
+            g, static_cast<std::size_t>(start),
+            boost::color_map(boost::make_iterator_property_map(seen.begin(), boost::get(boost::vertex_index, g))));
         auto reached = [&](std::size_t s) { return seen[s] != boost::white_color; };
 
         std::vector<boost::default_color_type> back(n + 1, boost::white_color);
         auto rg = boost::make_reverse_graph(g);
-        boost::breadth_first_search(rg, sink,
-                                    boost::color_map(boost::make_iterator_property_map(back.begin(), boost::get(boost::vertex_index, rg))));
+        boost::breadth_first_search(
+            rg, sink,
+            boost::color_map(boost::make_iterator_property_map(back.begin(), boost::get(boost::vertex_index, rg))));
         auto finishes = [&](std::size_t s) { return back[s] != boost::white_color; };
 
         for (std::size_t s = 0; s < n; ++s) {
@@ -357,13 +380,15 @@ private:
                 if (!h_.compound(static_cast<int>(l)) && h_.within(static_cast<int>(l), static_cast<int>(s)))
                     r = r || reached(l);
             if (!r) {
-                error("careflow.model.unreachable_state", subject, "cannot be reached from the initial state " + q(p_.initial()));
+                error("careflow.model.unreachable_state", subject,
+                      "cannot be reached from the initial state " + q(p_.initial()));
                 continue;
             }
             if (!h_.compound(static_cast<int>(s)) && !finishes(s) && !exempt(static_cast<int>(s)))
                 error("careflow.model.no_path_to_final", subject,
                       "no final state can be reached from it (mark it open_ended() if that is intended)");
-            if (!h_.compound(static_cast<int>(s)) && !p_.state(s).is_final) timer_only_exit(static_cast<int>(s), subject);
+            if (!h_.compound(static_cast<int>(s)) && !p_.state(s).is_final)
+                timer_only_exit(static_cast<int>(s), subject);
         }
 
         struct cycle_finder : boost::default_dfs_visitor {
@@ -390,7 +415,8 @@ private:
                 any = true;
                 if (d.event.empty() || !timer_events.count(d.event)) all_timed = false;
             }
-        if (any && all_timed) warning("careflow.model.timer_only_exit", subject, "can only be left when one of its timers fires");
+        if (any && all_timed)
+            warning("careflow.model.timer_only_exit", subject, "can only be left when one of its timers fires");
     }
 
     void unused_events() {

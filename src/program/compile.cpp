@@ -16,8 +16,7 @@ namespace {
 
 template <class T>
 std::uint16_t index16(const std::vector<T>& v, const char* what) {
-    if (v.size() >= no_index)
-        throw error("careflow.program.too_large", std::string("more than 65,534 ") + what);
+    if (v.size() >= no_index) throw error("careflow.program.too_large", std::string("more than 65,534 ") + what);
     return static_cast<std::uint16_t>(v.size());
 }
 
@@ -59,7 +58,8 @@ private:
         for (auto t : p_.transitions())
             for (const auto& r : p_.transition(t).roles) note(out_.roles_, r);
         if (out_.roles_.size() > 64)
-            throw error("careflow.program.too_many_roles", "procedure '" + p_.name() + "' requires more than 64 distinct roles");
+            throw error("careflow.program.too_many_roles",
+                        "procedure '" + p_.name() + "' requires more than 64 distinct roles");
     }
 
     void variables() {
@@ -90,8 +90,8 @@ private:
             program_event pe;
             pe.name = e.name;
             pe.payload = e.payload;
-            pe.payload_texts = static_cast<std::uint16_t>(
-                std::count_if(e.payload.begin(), e.payload.end(), [](const field_decl& f) { return f.type == value_type::text; }));
+            pe.payload_texts = static_cast<std::uint16_t>(std::count_if(
+                e.payload.begin(), e.payload.end(), [](const field_decl& f) { return f.type == value_type::text; }));
             out_.events_.push_back(std::move(pe));
         }
         out_.event_stride_ = out_.events_.size() + 1;
@@ -132,7 +132,8 @@ private:
             const value_type t = *e.node()->constant.type();
             static const std::vector<std::string> none;
             if (t == value_type::enumeration)
-                throw error("careflow.program.unsupported", "a symbol constant cannot be bound to a spawned case's variable; bind text instead");
+                throw error("careflow.program.unsupported",
+                            "a symbol constant cannot be bound to a spawned case's variable; bind text instead");
             return value_expression(e, ev, t, none);
         }
         return value_expression(e, ev, value_type::boolean /* unused */, {});
@@ -266,7 +267,8 @@ private:
             compiled_decl cd;
             if (!d.when.condition.empty()) {
                 index16(out_.guards_, "guards");
-                out_.guards_.push_back({value_expression(d.when.condition, ev, value_type::boolean, {}), {}, d.when.to_string()});
+                out_.guards_.push_back(
+                    {value_expression(d.when.condition, ev, value_type::boolean, {}), {}, d.when.to_string()});
                 cd.guard = static_cast<std::uint16_t>(out_.guards_.size() - 1);
             } else if (d.when.predicate) {
                 out_.guards_.push_back({no_index, d.when.predicate, d.when.to_string()});
@@ -340,22 +342,29 @@ private:
             ps.duty = position(out_.duties_, s.duty);
             out_.slas_.push_back(std::move(ps));
             // Listed in the order the runtime applies them: cancel, stop, pause, resume, start.
-            const std::pair<const std::vector<sla_condition>*, sla_effect> effects[] = {
-                {&s.cancel, sla_effect::cancel}, {&s.stop, sla_effect::stop}, {&s.pause, sla_effect::pause},
-                {&s.resume, sla_effect::resume}, {&s.start, sla_effect::start}};
+            const std::pair<const std::vector<sla_condition>*, sla_effect> effects[] = {{&s.cancel, sla_effect::cancel},
+                                                                                        {&s.stop, sla_effect::stop},
+                                                                                        {&s.pause, sla_effect::pause},
+                                                                                        {&s.resume, sla_effect::resume},
+                                                                                        {&s.start, sla_effect::start}};
             for (const auto& [cs, effect] : effects)
                 for (const auto& c : *cs) {
                     const sla_trigger t{i, effect};
                     switch (c.on) {
-                    case sla_condition::kind::entered: enter[static_cast<std::size_t>(h_.find(c.name))].push_back(t); break;
-                    case sla_condition::kind::left: leave[static_cast<std::size_t>(h_.find(c.name))].push_back(t); break;
+                    case sla_condition::kind::entered:
+                        enter[static_cast<std::size_t>(h_.find(c.name))].push_back(t);
+                        break;
+                    case sla_condition::kind::left:
+                        leave[static_cast<std::size_t>(h_.find(c.name))].push_back(t);
+                        break;
                     case sla_condition::kind::event: on[event_of(c.name)].push_back(t); break;
                     }
                 }
         }
         auto flatten = [this](const std::vector<std::vector<sla_trigger>>& lists, std::vector<index_range>& ranges) {
             for (const auto& l : lists) {
-                ranges.push_back({static_cast<std::uint32_t>(out_.sla_triggers_.size()), static_cast<std::uint32_t>(l.size())});
+                ranges.push_back(
+                    {static_cast<std::uint32_t>(out_.sla_triggers_.size()), static_cast<std::uint32_t>(l.size())});
                 out_.sla_triggers_.insert(out_.sla_triggers_.end(), l.begin(), l.end());
             }
         };
@@ -368,7 +377,8 @@ private:
         auto sorted = [](auto& table) { std::sort(table.begin(), table.end()); };
         for (std::size_t i = 0; i < out_.states_.size(); ++i) out_.state_names_.emplace_back(out_.states_[i].name, i);
         for (std::size_t i = 0; i < out_.events_.size(); ++i) out_.event_names_.emplace_back(out_.events_[i].name, i);
-        for (std::size_t i = 0; i < out_.variables_.size(); ++i) out_.variable_names_.emplace_back(out_.variables_[i].name, i);
+        for (std::size_t i = 0; i < out_.variables_.size(); ++i)
+            out_.variable_names_.emplace_back(out_.variables_[i].name, i);
         sorted(out_.state_names_);
         sorted(out_.event_names_);
         sorted(out_.variable_names_);
@@ -386,7 +396,8 @@ std::shared_ptr<const program> compile(const procedure& p) {
     // stale one cannot produce a program with dangling indexes.
     const auto problems = validate(p);
     for (const auto& d : problems)
-        if (d.level == severity::error) throw error(d.id, "cannot compile procedure '" + p.name() + "': " + d.to_string());
+        if (d.level == severity::error)
+            throw error(d.id, "cannot compile procedure '" + p.name() + "': " + d.to_string());
     auto out = std::make_shared<program>();
     detail::program_compiler(p, *out).run();
     return out;

@@ -12,7 +12,8 @@ value cell_value(const cell& c, value_type t, std::span<const std::string> symbo
     case value_type::time: return value(to_time_point(c.i));
     case value_type::duration: return value(to_duration(c.i));
     case value_type::enumeration:
-        if (c.i >= 0 && static_cast<std::size_t>(c.i) < symbols.size()) return value(symbol{symbols[static_cast<std::size_t>(c.i)]});
+        if (c.i >= 0 && static_cast<std::size_t>(c.i) < symbols.size())
+            return value(symbol{symbols[static_cast<std::size_t>(c.i)]});
         return value(symbol{"?"});
     }
     return {};
@@ -20,7 +21,9 @@ value cell_value(const cell& c, value_type t, std::span<const std::string> symbo
 
 value guard_context::variable(std::string_view name) const {
     const auto i = program_->find_variable(name);
-    if (!i) throw error("careflow.runtime.unknown_variable", "no variable '" + std::string(name) + "' in " + program_->name());
+    if (!i)
+        throw error("careflow.runtime.unknown_variable",
+                    "no variable '" + std::string(name) + "' in " + program_->name());
     const auto& v = program_->variables()[*i];
     if (v.type == value_type::text) return value(ctx_->texts[v.text_slot]);
     return cell_value(ctx_->vars[*i], v.type, v.symbols);

@@ -23,7 +23,10 @@ constexpr bool compare(comparison c, T a, T b) noexcept {
 cell expression::interpret(const eval_context& ctx) const noexcept {
     std::array<cell, max_stack> st;
     std::size_t n = 0;
-    auto cmp = [&](bool r) { --n; st[n - 1].i = r ? 1 : 0; };
+    auto cmp = [&](bool r) {
+        --n;
+        st[n - 1].i = r ? 1 : 0;
+    };
     const instruction* const first = code.data();
     const std::size_t size = code.size();
     for (std::size_t pc = 0; pc < size; ++pc) {
@@ -34,10 +37,16 @@ cell expression::interpret(const eval_context& ctx) const noexcept {
         case opcode::test_field_i: st[n++].i = detail::compare(in.cmp, ctx.fields[in.arg].i, in.imm.i); break;
         case opcode::test_field_r: st[n++].i = detail::compare(in.cmp, ctx.fields[in.arg].r, in.imm.r); break;
         case opcode::jump_if_false:
-            if (st[n - 1].i == 0) pc = in.arg - 1u; else --n;
+            if (st[n - 1].i == 0)
+                pc = in.arg - 1u;
+            else
+                --n;
             break;
         case opcode::jump_if_true:
-            if (st[n - 1].i != 0) pc = in.arg - 1u; else --n;
+            if (st[n - 1].i != 0)
+                pc = in.arg - 1u;
+            else
+                --n;
             break;
         case opcode::push_const: st[n++] = in.imm; break;
         case opcode::push_text_const: st[n++].s = &text_constants[in.arg]; break;
@@ -49,10 +58,22 @@ cell expression::interpret(const eval_context& ctx) const noexcept {
         case opcode::push_actor: st[n++].s = ctx.actor; break;
         case opcode::to_real: st[n - 1].r = static_cast<double>(st[n - 1].i); break;
         case opcode::to_real_below: st[n - 2].r = static_cast<double>(st[n - 2].i); break;
-        case opcode::add_i: --n; st[n - 1].i += st[n].i; break;
-        case opcode::sub_i: --n; st[n - 1].i -= st[n].i; break;
-        case opcode::add_r: --n; st[n - 1].r += st[n].r; break;
-        case opcode::sub_r: --n; st[n - 1].r -= st[n].r; break;
+        case opcode::add_i:
+            --n;
+            st[n - 1].i += st[n].i;
+            break;
+        case opcode::sub_i:
+            --n;
+            st[n - 1].i -= st[n].i;
+            break;
+        case opcode::add_r:
+            --n;
+            st[n - 1].r += st[n].r;
+            break;
+        case opcode::sub_r:
+            --n;
+            st[n - 1].r -= st[n].r;
+            break;
         case opcode::eq_i: cmp(st[n - 2].i == st[n - 1].i); break;
         case opcode::ne_i: cmp(st[n - 2].i != st[n - 1].i); break;
         case opcode::lt_i: cmp(st[n - 2].i < st[n - 1].i); break;
@@ -71,8 +92,14 @@ cell expression::interpret(const eval_context& ctx) const noexcept {
         case opcode::le_s: cmp(*st[n - 2].s <= *st[n - 1].s); break;
         case opcode::gt_s: cmp(*st[n - 2].s > *st[n - 1].s); break;
         case opcode::ge_s: cmp(*st[n - 2].s >= *st[n - 1].s); break;
-        case opcode::and_: --n; st[n - 1].i = (st[n - 1].i != 0 && st[n].i != 0) ? 1 : 0; break;
-        case opcode::or_: --n; st[n - 1].i = (st[n - 1].i != 0 || st[n].i != 0) ? 1 : 0; break;
+        case opcode::and_:
+            --n;
+            st[n - 1].i = (st[n - 1].i != 0 && st[n].i != 0) ? 1 : 0;
+            break;
+        case opcode::or_:
+            --n;
+            st[n - 1].i = (st[n - 1].i != 0 || st[n].i != 0) ? 1 : 0;
+            break;
         case opcode::not_: st[n - 1].i = st[n - 1].i != 0 ? 0 : 1; break;
         }
     }

@@ -4,7 +4,8 @@
 
 namespace careflow {
 namespace {
-std::optional<std::uint16_t> lookup(const std::vector<std::pair<std::string, std::uint16_t>>& table, std::string_view name) {
+std::optional<std::uint16_t> lookup(const std::vector<std::pair<std::string, std::uint16_t>>& table,
+                                    std::string_view name) {
     auto it = std::lower_bound(table.begin(), table.end(), name,
                                [](const auto& entry, std::string_view n) { return entry.first < n; });
     if (it == table.end() || it->first != name) return std::nullopt;
@@ -23,10 +24,18 @@ bool program::within(state_index s, state_index ancestor) const noexcept {
     return false;
 }
 
-std::optional<state_index> program::find_state(std::string_view name) const noexcept { return lookup(state_names_, name); }
-std::optional<event_index> program::find_event(std::string_view name) const noexcept { return lookup(event_names_, name); }
-std::optional<var_index> program::find_variable(std::string_view name) const noexcept { return lookup(variable_names_, name); }
-std::optional<std::uint16_t> program::find_duty(std::string_view name) const noexcept { return position(duties_, name); }
+std::optional<state_index> program::find_state(std::string_view name) const noexcept {
+    return lookup(state_names_, name);
+}
+std::optional<event_index> program::find_event(std::string_view name) const noexcept {
+    return lookup(event_names_, name);
+}
+std::optional<var_index> program::find_variable(std::string_view name) const noexcept {
+    return lookup(variable_names_, name);
+}
+std::optional<std::uint16_t> program::find_duty(std::string_view name) const noexcept {
+    return position(duties_, name);
+}
 std::optional<std::uint16_t> program::find_role(std::string_view name) const noexcept { return position(roles_, name); }
 
 std::uint64_t program::role_mask(std::span<const std::string> names) const noexcept {

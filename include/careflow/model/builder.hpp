@@ -117,8 +117,7 @@ public:
     /// Declare a typed variable with its initial value (empty: false/0/""/epoch/zero).
     procedure_builder& variable(std::string name, value_type type, value initial = {});
     /// Declare an enumeration variable; `initial` empty means the first symbol.
-    procedure_builder& enumeration(std::string name, std::vector<std::string> symbols,
-                                   std::string initial = {});
+    procedure_builder& enumeration(std::string name, std::vector<std::string> symbols, std::string initial = {});
     /// Declare an event, with its payload fields.
     procedure_builder& event(std::string name, std::vector<field_decl> payload = {});
     /// Declare a duty a person can be assigned to ("responsible").
@@ -152,7 +151,7 @@ private:
     friend class sla_builder;
     procedure assemble(std::vector<diagnostic>& out) const;
 
-    procedure p_;                       // name, variables, events, timers, ... (no graph yet)
+    procedure p_; // name, variables, events, timers, ... (no graph yet)
     std::vector<state_decl> states_;
     std::vector<transition_decl> transitions_;
 };

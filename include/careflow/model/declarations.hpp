@@ -97,9 +97,9 @@ action notify(std::string topic, std::string message = {});
 
 /// A guard: an expression (type-checked, compiled) or a host predicate.
 struct guard {
-    expr condition;           ///< when not empty: the guard
-    host_guard predicate;     ///< otherwise, when set: the guard
-    std::string label;        ///< how a host predicate is shown (DOT, diagnostics)
+    expr condition;                                        ///< when not empty: the guard
+    host_guard predicate;                                  ///< otherwise, when set: the guard
+    std::string label;                                     ///< how a host predicate is shown (DOT, diagnostics)
     std::vector<std::pair<std::string, value_type>> reads; ///< variables a host predicate reads, checked
     [[nodiscard]] bool empty() const noexcept { return condition.empty() && !predicate; }
     [[nodiscard]] std::string to_string() const;
@@ -171,11 +171,11 @@ struct sla_decl {
     std::string name;
     std::vector<sla_condition> start, stop, pause, resume, cancel;
     span goal;
-    std::string calendar;                      ///< empty: 24×7
-    std::vector<double> warnings{0.5, 0.75};   ///< fractions of the goal, each in (0, 1)
-    std::string warning_event;                 ///< sent into the case at each warning (optional)
-    std::string breach_event;                  ///< sent into the case at breach (optional)
-    std::string duty;                          ///< the assignee accountable for meeting it (optional)
+    std::string calendar;                    ///< empty: 24×7
+    std::vector<double> warnings{0.5, 0.75}; ///< fractions of the goal, each in (0, 1)
+    std::string warning_event;               ///< sent into the case at each warning (optional)
+    std::string breach_event;                ///< sent into the case at breach (optional)
+    std::string duty;                        ///< the assignee accountable for meeting it (optional)
 };
 
 } // namespace careflow

@@ -20,9 +20,17 @@ enum class expr_op : std::uint8_t {
     field,    ///< a field of the current event's payload, by name
     now,      ///< the current instant (time)
     actor,    ///< the id of the person acting (text)
-    add, sub, ///< numbers; time ± duration; duration ± duration; time − time
-    eq, ne, lt, le, gt, ge,
-    and_, or_, not_
+    add,
+    sub, ///< numbers; time ± duration; duration ± duration; time − time
+    eq,
+    ne,
+    lt,
+    le,
+    gt,
+    ge,
+    and_,
+    or_,
+    not_
 };
 
 struct expr_node;
@@ -33,8 +41,8 @@ public:
     expr() = default;
     /// A literal: `expr(3)`, `expr(symbol{"high"})`; lets constants mix with operands.
     template <class T>
-        requires(!std::same_as<std::remove_cvref_t<T>, expr> && std::constructible_from<value, T>)
-    expr(T&& constant) : expr(make_constant(value(std::forward<T>(constant)))) {}
+    requires(!std::same_as<std::remove_cvref_t<T>, expr> && std::constructible_from<value, T>) expr(T&& constant)
+        : expr(make_constant(value(std::forward<T>(constant)))) {}
 
     /// A node with up to two children.
     static expr make(expr_op op, expr lhs = {}, expr rhs = {});

@@ -27,8 +27,8 @@ class procedure {
 public:
     /// States are vertices, transitions are edges. An internal (targetless) transition is a
     /// self-loop whose `transition_decl::target` is empty.
-    using graph_type = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
-                                             state_decl, transition_decl>;
+    using graph_type =
+        boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, state_decl, transition_decl>;
     using state_id = graph_type::vertex_descriptor;
     using transition_id = graph_type::edge_descriptor;
 

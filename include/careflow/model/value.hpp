@@ -29,14 +29,12 @@ struct symbol {
 /// bool, any integer, double, text, `time_point`, `duration`, `symbol`.
 class value {
 public:
-    using storage = std::variant<std::monostate, bool, std::int64_t, double, std::string,
-                                 time_point, duration, symbol>;
+    using storage = std::variant<std::monostate, bool, std::int64_t, double, std::string, time_point, duration, symbol>;
 
     value() = default;
     value(bool b) : v_(b) {}
     template <std::integral I>
-        requires(!std::same_as<I, bool>)
-    value(I i) : v_(static_cast<std::int64_t>(i)) {}
+    requires(!std::same_as<I, bool>) value(I i) : v_(static_cast<std::int64_t>(i)) {}
     value(double r) : v_(r) {}
     value(const char* s) : v_(std::string(s)) {}
     value(std::string s) : v_(std::move(s)) {}

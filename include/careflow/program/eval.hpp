@@ -23,9 +23,9 @@ static_assert(sizeof(cell) == 8);
 
 /// What an expression reads. Pointers stay owned by the caller.
 struct eval_context {
-    const cell* vars = nullptr;              ///< one cell per variable
-    const std::string* texts = nullptr;      ///< the case's text table
-    const cell* fields = nullptr;            ///< the event's payload, one cell per field
+    const cell* vars = nullptr;               ///< one cell per variable
+    const std::string* texts = nullptr;       ///< the case's text table
+    const cell* fields = nullptr;             ///< the event's payload, one cell per field
     const std::string* field_texts = nullptr; ///< the payload's text fields, in order
     ticks now = 0;
     const std::string* actor = nullptr;
@@ -33,17 +33,46 @@ struct eval_context {
 
 /// Instructions of the compiled expression code.
 enum class opcode : std::uint8_t {
-    push_const, push_text_const, push_var, push_text_var, push_field, push_text_field,
-    push_now, push_actor,
+    push_const,
+    push_text_const,
+    push_var,
+    push_text_var,
+    push_field,
+    push_text_field,
+    push_now,
+    push_actor,
     to_real,       ///< convert the top integer to real
     to_real_below, ///< convert the second-from-top integer to real
-    add_i, sub_i, add_r, sub_r,
-    eq_i, ne_i, lt_i, le_i, gt_i, ge_i,
-    eq_r, ne_r, lt_r, le_r, gt_r, ge_r,
-    eq_s, ne_s, lt_s, le_s, gt_s, ge_s,
-    and_, or_, not_,
+    add_i,
+    sub_i,
+    add_r,
+    sub_r,
+    eq_i,
+    ne_i,
+    lt_i,
+    le_i,
+    gt_i,
+    ge_i,
+    eq_r,
+    ne_r,
+    lt_r,
+    le_r,
+    gt_r,
+    ge_r,
+    eq_s,
+    ne_s,
+    lt_s,
+    le_s,
+    gt_s,
+    ge_s,
+    and_,
+    or_,
+    not_,
     /// Fused "variable/field `arg` <cmp> immediate": the common guard shape in one step.
-    test_var_i, test_var_r, test_field_i, test_field_r,
+    test_var_i,
+    test_var_r,
+    test_field_i,
+    test_field_r,
     jump_if_false, ///< short-circuit &&: if the top is false jump to `arg` keeping it, else pop it
     jump_if_true   ///< short-circuit ||: if the top is true jump to `arg` keeping it, else pop it
 };
@@ -87,9 +116,9 @@ struct fast_test {
 
 /// How a compiled expression is evaluated.
 enum class expression_form : std::uint8_t {
-    code,    ///< the general stack code
-    all_of,  ///< every fast test holds (a && b && ...)
-    any_of   ///< some fast test holds (a || b || ...)
+    code,   ///< the general stack code
+    all_of, ///< every fast test holds (a && b && ...)
+    any_of  ///< some fast test holds (a || b || ...)
 };
 
 /// A compiled expression.

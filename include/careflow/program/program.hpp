@@ -39,15 +39,15 @@ struct index_range {
 /// A compiled state.
 struct program_state {
     std::string name;
-    std::string path;              ///< "call.transfer.counseling"
-    state_index parent = no_index; ///< no_index: top level
+    std::string path;               ///< "call.transfer.counseling"
+    state_index parent = no_index;  ///< no_index: top level
     state_index initial = no_index; ///< compound: initial child
-    std::uint8_t depth = 0;        ///< 0 at the top level
+    std::uint8_t depth = 0;         ///< 0 at the top level
     bool compound = false;
     bool is_final = false;
-    index_range entry_actions;     ///< into actions()
-    index_range exit_actions;      ///< into actions()
-    index_range timers;            ///< into state_timers(): timers armed on entering
+    index_range entry_actions; ///< into actions()
+    index_range exit_actions;  ///< into actions()
+    index_range timers;        ///< into state_timers(): timers armed on entering
 };
 
 /// A compiled action.
@@ -86,9 +86,9 @@ struct program_timer {
     state_index state = no_index;
     event_index event = no_index;
     timer_kind kind{};
-    ticks delay = 0;           ///< elapsed ticks (after/every)
-    int working_days = 0;      ///< or whole working days
-    int count = 1;             ///< every: at most this many fires
+    ticks delay = 0;                   ///< elapsed ticks (after/every)
+    int working_days = 0;              ///< or whole working days
+    int count = 1;                     ///< every: at most this many fires
     std::uint16_t deadline = no_index; ///< at: expression index
     std::uint16_t calendar = no_index; ///< index into calendars(); no_index: 24×7
 };
@@ -102,7 +102,7 @@ struct program_sla {
     ticks goal = 0;
     int goal_working_days = 0;
     std::uint16_t calendar = no_index;
-    std::vector<double> warnings;       ///< ascending fractions of the goal
+    std::vector<double> warnings; ///< ascending fractions of the goal
     event_index warning_event = no_index;
     event_index breach_event = no_index;
     std::uint16_t duty = no_index;
@@ -132,8 +132,8 @@ struct program_variable {
     std::string name;
     value_type type{};
     std::vector<std::string> symbols;
-    cell initial{};           ///< non-text initial value
-    std::string initial_text; ///< text initial value
+    cell initial{};                     ///< non-text initial value
+    std::string initial_text;           ///< text initial value
     std::uint16_t text_slot = no_index; ///< text variables: index in a case's text table
 };
 
@@ -163,9 +163,7 @@ public:
 
     /// The leaf a new case enters, and the states entered on the way (outermost first).
     [[nodiscard]] state_index initial_leaf() const noexcept { return initial_leaf_; }
-    [[nodiscard]] std::span<const state_index> initial_entries() const noexcept {
-        return sequence(initial_entries_);
-    }
+    [[nodiscard]] std::span<const state_index> initial_entries() const noexcept { return sequence(initial_entries_); }
 
     /// The candidates for `event` in leaf state `s`, in priority order: the leaf's own
     /// transitions before its ancestors', each state's in declaration order.
@@ -188,9 +186,15 @@ public:
         return {state_timers_.data() + r.first, r.count};
     }
     /// SLA clocks affected when state `s` is entered / left, and when event `e` is applied.
-    [[nodiscard]] std::span<const sla_trigger> on_enter(state_index s) const noexcept { return triggers(enter_triggers_[s]); }
-    [[nodiscard]] std::span<const sla_trigger> on_leave(state_index s) const noexcept { return triggers(leave_triggers_[s]); }
-    [[nodiscard]] std::span<const sla_trigger> on_event(event_index e) const noexcept { return triggers(event_triggers_[e]); }
+    [[nodiscard]] std::span<const sla_trigger> on_enter(state_index s) const noexcept {
+        return triggers(enter_triggers_[s]);
+    }
+    [[nodiscard]] std::span<const sla_trigger> on_leave(state_index s) const noexcept {
+        return triggers(leave_triggers_[s]);
+    }
+    [[nodiscard]] std::span<const sla_trigger> on_event(event_index e) const noexcept {
+        return triggers(event_triggers_[e]);
+    }
 
     /// Is `ancestor` the state `s` itself or one of its ancestors?
     [[nodiscard]] bool within(state_index s, state_index ancestor) const noexcept;

@@ -10,9 +10,9 @@
 
 namespace careflow {
 
-using time_point = boost::posix_time::ptime;         ///< an instant, UTC
-using duration = boost::posix_time::time_duration;   ///< a span of elapsed time
-using ticks = std::int64_t;                          ///< microseconds (instant: since the epoch)
+using time_point = boost::posix_time::ptime;       ///< an instant, UTC
+using duration = boost::posix_time::time_duration; ///< a span of elapsed time
+using ticks = std::int64_t;                        ///< microseconds (instant: since the epoch)
 
 inline constexpr ticks ticks_per_second = 1'000'000;
 inline constexpr ticks ticks_per_minute = 60 * ticks_per_second;
