@@ -275,3 +275,31 @@ TEST_CASE("more than 64 distinct roles cannot compile") {
     CHECK_THROWS_WITH_AS((void)compile(b.build()), doctest::Contains("careflow.program.too_many_roles"),
                          careflow::error);
 }
+
+TEST_CASE("a symbol bound to a spawned case is refused at compile with a typed error") {
+    auto b = minimal();
+    b.transition("a", "b").on("go").when(expr(true)).then(spawn("phone_callback", {{"risk", symbol{"high"}}}));
+    CHECK_THROWS_WITH_AS((void)compile(b.build()), doctest::Contains("careflow.program.unsupported"), careflow::error);
+    auto ok = minimal();
+    ok.variable("when", value_type::time);
+    ok.transition("a", "b")
+        .on("go")
+        .when(expr(true))
+        .then(spawn("phone_callback", {{"due", var("when")}, {"note", "x"}}));
+    const auto p = compile(ok.build());
+    const auto& a = p->actions()[0];
+    CHECK(a.kind == action_kind::spawn);
+    CHECK(a.name == "phone_callback");
+    REQUIRE(a.bindings.size() == 2);
+    CHECK(p->expressions()[a.bindings[0].second].type == value_type::time);
+    CHECK(p->expressions()[a.bindings[1].second].type == value_type::text);
+}
+
+TEST_CASE("more than 65,534 events cannot compile") {
+    procedure_builder b{"huge"};
+    for (int i = 0; i < 65535; ++i) b.event("e" + std::to_string(i));
+    b.state("a");
+    b.state("b").final();
+    b.transition("a", "b").on("e0");
+    CHECK_THROWS_WITH_AS((void)compile(b.build()), doctest::Contains("careflow.program.too_large"), careflow::error);
+}

@@ -343,3 +343,15 @@ TEST_CASE("diagnostics render with level, id, subject and message") {
     const auto d = find_id(b.validate(), "careflow.model.no_path_to_final");
     CHECK(d.to_string().rfind("error [careflow.model.no_path_to_final] state 'island': ", 0) == 0);
 }
+
+TEST_CASE("empty names are errors") {
+    auto b = minimal();
+    b.variable("", value_type::integer);
+    CHECK(only(b, "careflow.model.empty_name").subject == "a variable");
+    auto t = minimal();
+    t.transition("a", "b").on("go").when(expr(true)).require_role("");
+    CHECK(only(t, "careflow.model.empty_name").subject == "transition 'a' -go-> 'b'");
+    auto n = minimal();
+    n.edit("a").on_entry(notify(""));
+    CHECK(only(n, "careflow.model.empty_name").subject == "state 'a' entry");
+}

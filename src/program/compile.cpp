@@ -85,8 +85,9 @@ private:
     }
 
     void events() {
+        // One more column holds eventless transitions; its index must stay below no_index.
+        if (p_.events().size() + 1 >= no_index) throw error("careflow.program.too_large", "more than 65,533 events");
         for (const auto& e : p_.events()) {
-            index16(out_.events_, "events");
             program_event pe;
             pe.name = e.name;
             pe.payload = e.payload;
