@@ -4,6 +4,12 @@ include(GNUInstallDirs)
 function(careflow_target_defaults target)
   if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
     target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic)
+    # GCC 12/13 report -Wrestrict on std::string concatenation at -O2 (GCC bug 105651),
+    # a false positive inside libstdc++; it would make every Release -Werror build fail.
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_GREATER_EQUAL 12
+       AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 14)
+      target_compile_options(${target} PRIVATE -Wno-restrict)
+    endif()
     if(CAREFLOW_WERROR)
       target_compile_options(${target} PRIVATE -Werror)
     endif()
