@@ -7,6 +7,7 @@
 #include <careflow/error.hpp>
 #include <careflow/version.hpp>
 
+#include <careflow/time/calendar.hpp>
 #include <careflow/time/ticks.hpp>
 
 #include <careflow/model/builder.hpp>

@@ -1,0 +1,164 @@
+// Business calendars: opening hours, holidays, make-up days, exact arithmetic.
+#include "fixtures.hpp"
+
+#include <careflow/time/calendar.hpp>
+
+#include <random>
+
+using namespace careflow;
+using namespace careflow::test;
+using boost::gregorian::date;
+
+namespace {
+// Instants are given in Shanghai local time (UTC+8) and converted to UTC.
+time_point local(int y, int mo, int d, int h, int mi, int s = 0) { return at(y, mo, d, h, mi) + seconds(s) - hours(8); }
+// 2026-11-23 is a Monday.
+const calendar center = center_calendar();
+} // namespace
+
+TEST_CASE("24x7 arithmetic is plain arithmetic") {
+    const calendar c;
+    CHECK(c.is_24x7());
+    const auto t = at(2026, 11, 22, 3, 0);
+    CHECK(c.is_open(t));
+    CHECK(c.add(t, hours(30)) == t + hours(30));
+    CHECK(c.between(t, t + hours(5)) == hours(5));
+    CHECK(c.add_working_days(t, 2) == t + hours(48));
+    CHECK(c.next_open(t) == t);
+}
+
+TEST_CASE("the center calendar is open on weekdays 09-12 and 13-18 Shanghai time") {
+    CHECK_FALSE(center.is_open(local(2026, 11, 23, 8, 59, 59)));
+    CHECK(center.is_open(local(2026, 11, 23, 9, 0)));
+    CHECK(center.is_open(local(2026, 11, 23, 11, 59, 59)));
+    CHECK_FALSE(center.is_open(local(2026, 11, 23, 12, 0)));
+    CHECK_FALSE(center.is_open(local(2026, 11, 23, 12, 59, 59)));
+    CHECK(center.is_open(local(2026, 11, 23, 13, 0)));
+    CHECK(center.is_open(local(2026, 11, 27, 17, 59, 59)));
+    CHECK_FALSE(center.is_open(local(2026, 11, 27, 18, 0)));
+    CHECK_FALSE(center.is_open(local(2026, 11, 28, 10, 0))); // Saturday
+    CHECK(center.is_working_day(date(2026, 11, 23)));
+    CHECK_FALSE(center.is_working_day(date(2026, 11, 22)));
+    CHECK(center.utc_offset() == hours(8));
+}
+
+TEST_CASE("next_open finds the next opening across lunch, nights and weekends") {
+    CHECK(center.next_open(local(2026, 11, 23, 10, 0)) == local(2026, 11, 23, 10, 0));
+    CHECK(center.next_open(local(2026, 11, 23, 12, 30)) == local(2026, 11, 23, 13, 0));
+    CHECK(center.next_open(local(2026, 11, 23, 7, 0)) == local(2026, 11, 23, 9, 0));
+    CHECK(center.next_open(local(2026, 11, 27, 18, 0)) == local(2026, 11, 30, 9, 0));
+    CHECK(center.next_open(local(2026, 11, 28, 15, 0)) == local(2026, 11, 30, 9, 0));
+}
+
+TEST_CASE("add counts open time only") {
+    CHECK(center.add(local(2026, 11, 23, 11, 0), hours(2)) == local(2026, 11, 23, 14, 0));
+    CHECK(center.add(local(2026, 11, 27, 17, 0), hours(2)) == local(2026, 11, 30, 10, 0));
+    // landing exactly on a closing time gives the closing instant, not the next opening
+    CHECK(center.add(local(2026, 11, 23, 9, 0), hours(3)) == local(2026, 11, 23, 12, 0));
+    CHECK(center.add(local(2026, 11, 23, 9, 0), hours(8)) == local(2026, 11, 23, 18, 0));
+    // from a closed instant, counting starts at the next opening
+    CHECK(center.add(local(2026, 11, 28, 9, 0), minutes(1)) == local(2026, 11, 30, 9, 1));
+    CHECK(center.add(local(2026, 11, 23, 12, 15), minutes(1)) == local(2026, 11, 23, 13, 1));
+    // 24 business hours = 3 working days of 8 hours
+    CHECK(center.add(local(2026, 11, 23, 9, 0), hours(24)) == local(2026, 11, 25, 18, 0));
+    CHECK(center.add(local(2026, 11, 23, 10, 0), seconds(0)) == local(2026, 11, 23, 10, 0));
+}
+
+TEST_CASE("between measures open time and is antisymmetric") {
+    CHECK(center.between(local(2026, 11, 23, 11, 0), local(2026, 11, 23, 14, 0)) == hours(2));
+    CHECK(center.between(local(2026, 11, 27, 17, 0), local(2026, 11, 30, 10, 0)) == hours(2));
+    CHECK(center.between(local(2026, 11, 28, 0, 0), local(2026, 11, 29, 23, 0)) == hours(0));
+    CHECK(center.between(local(2026, 11, 30, 10, 0), local(2026, 11, 27, 17, 0)) == -hours(2));
+    // a whole month of November 2026: 21 working days of 8 h
+    CHECK(center.between(local(2026, 11, 1, 0, 0), local(2026, 12, 1, 0, 0)) == hours(21 * 8));
+}
+
+TEST_CASE("holidays close a day and make-up days open a weekend day") {
+    calendar c = center_calendar();
+    c.holiday(date(2026, 11, 30));                              // Monday closed
+    c.working_day(date(2026, 11, 28), {{hours(9), hours(17)}}); // Saturday open 9-17
+    CHECK_FALSE(c.is_open(local(2026, 11, 30, 10, 0)));
+    CHECK(c.is_open(local(2026, 11, 28, 16, 59)));
+    CHECK_FALSE(c.is_open(local(2026, 11, 28, 17, 0)));
+    CHECK(c.add(local(2026, 11, 27, 17, 0), hours(2)) == local(2026, 11, 28, 10, 0));
+    CHECK(c.add(local(2026, 11, 28, 16, 0), hours(2)) == local(2026, 12, 1, 10, 0));
+    CHECK(c.between(local(2026, 11, 27, 0, 0), local(2026, 12, 2, 0, 0)) == hours(8 + 8 + 8));
+    CHECK(c.next_open(local(2026, 11, 29, 10, 0)) == local(2026, 12, 1, 9, 0));
+    // declaring a date again replaces it
+    c.working_day(date(2026, 11, 30), {{hours(10), hours(11)}});
+    CHECK(c.is_open(local(2026, 11, 30, 10, 30)));
+    CHECK(c.between(local(2026, 11, 30, 0, 0), local(2026, 12, 1, 0, 0)) == hours(1));
+}
+
+TEST_CASE("one working day is the next working day at the same business moment") {
+    CHECK(center.add_working_days(local(2026, 11, 23, 10, 30), 1) == local(2026, 11, 24, 10, 30));
+    CHECK(center.add_working_days(local(2026, 11, 27, 10, 30), 1) == local(2026, 11, 30, 10, 30));
+    // during lunch the business moment is "3 h in": the earliest such instant is noon
+    CHECK(center.add_working_days(local(2026, 11, 23, 12, 30), 1) == local(2026, 11, 24, 12, 0));
+    // after closing: the end of the next working day
+    CHECK(center.add_working_days(local(2026, 11, 23, 20, 0), 1) == local(2026, 11, 24, 18, 0));
+    // from a weekend: counting starts at Monday's opening
+    CHECK(center.add_working_days(local(2026, 11, 28, 10, 0), 1) == local(2026, 12, 1, 9, 0));
+    CHECK(center.add_working_days(local(2026, 11, 28, 10, 0), 0) == local(2026, 11, 30, 9, 0));
+    CHECK(center.add_working_days(local(2026, 11, 23, 10, 0), 0) == local(2026, 11, 23, 10, 0));
+    calendar c = center_calendar();
+    c.holiday(date(2026, 11, 30));
+    c.working_day(date(2026, 11, 28), {{hours(9), hours(18)}});
+    CHECK(c.add_working_days(local(2026, 11, 27, 10, 30), 1) == local(2026, 11, 28, 10, 30)); // make-up Saturday
+    CHECK(c.add_working_days(local(2026, 11, 27, 10, 30), 2) == local(2026, 12, 1, 10, 30));  // skip the holiday
+    // "1 working day" is not "24 business hours"
+    CHECK(center.add(local(2026, 11, 23, 10, 30), hours(24)) !=
+          center.add_working_days(local(2026, 11, 23, 10, 30), 1));
+}
+
+TEST_CASE("a calendar that never opens says so") {
+    const calendar closed = calendar::business(hours(8));
+    CHECK_FALSE(closed.is_open(local(2026, 11, 23, 10, 0)));
+    CHECK(closed.add(to_ticks(local(2026, 11, 23, 10, 0)), ticks_per_hour) == calendar::never);
+    CHECK(closed.next_open(local(2026, 11, 23, 10, 0)).is_pos_infinity());
+    CHECK(closed.add(local(2026, 11, 23, 10, 0), hours(1)).is_pos_infinity());
+    CHECK(closed.between(local(2026, 11, 23, 0, 0), local(2026, 12, 23, 0, 0)) == hours(0));
+}
+
+TEST_CASE("bad opening hours and durations are typed errors") {
+    calendar c = calendar::business(hours(8));
+    using boost::date_time::Monday;
+    CHECK_THROWS_WITH_AS(c.hours(Monday, {{hours(12), hours(9)}}), doctest::Contains("careflow.calendar.bad_hours"),
+                         careflow::error);
+    CHECK_THROWS_WITH_AS(c.hours(Monday, {{hours(9), hours(25)}}), doctest::Contains("careflow.calendar.bad_hours"),
+                         careflow::error);
+    CHECK_THROWS_WITH_AS(c.hours(Monday, {{hours(9), hours(12)}, {hours(11), hours(14)}}),
+                         doctest::Contains("careflow.calendar.bad_hours"), careflow::error);
+    CHECK_THROWS_WITH_AS((void)center.add(local(2026, 11, 23, 10, 0), -hours(1)),
+                         doctest::Contains("careflow.calendar.bad_duration"), careflow::error);
+    CHECK_THROWS_WITH_AS((void)center.add_working_days(local(2026, 11, 23, 10, 0), -1),
+                         doctest::Contains("careflow.calendar.bad_duration"), careflow::error);
+    CHECK_THROWS_WITH_AS(c.holiday(date(boost::gregorian::not_a_date_time)),
+                         doctest::Contains("careflow.calendar.bad_date"), careflow::error);
+}
+
+TEST_CASE("dates before 1970 work (days count from the epoch with floor division)") {
+    CHECK(center.is_open(local(1969, 12, 31, 10, 0)));       // a Wednesday
+    CHECK_FALSE(center.is_open(local(1969, 12, 28, 10, 0))); // a Sunday
+    CHECK(center.add(local(1969, 12, 31, 17, 0), hours(2)) == local(1970, 1, 1, 10, 0));
+}
+
+TEST_CASE("add and between agree with a minute-by-minute walk on random spans") {
+    calendar c = center_calendar();
+    c.holiday(date(2026, 12, 1));
+    c.working_day(date(2026, 12, 5), {{hours(9), hours(12)}, {hours(14), hours(16)}});
+    std::mt19937_64 rng(7);
+    const time_point base = local(2026, 11, 25, 0, 0);
+    for (int i = 0; i < 300; ++i) {
+        const auto start = base + minutes(static_cast<long>(rng() % (14 * 24 * 60)));
+        const long span = static_cast<long>(rng() % (4 * 24 * 60));
+        long open = 0; // open minutes in [start, start + span)
+        for (long m = 0; m < span; ++m) open += c.is_open(start + minutes(m)) ? 1 : 0;
+        REQUIRE(c.between(start, start + minutes(span)) == minutes(open));
+        if (open == 0) continue;
+        // add(start, open) is the end of the open-th open minute
+        long seen = 0, m = 0;
+        for (; seen < open; ++m) seen += c.is_open(start + minutes(m)) ? 1 : 0;
+        REQUIRE(c.add(start, minutes(open)) == start + minutes(m));
+    }
+}
