@@ -108,8 +108,8 @@ inline procedure_builder hotline_model() {
         .when(field("urgency") >= 2)
         .then(set("urgency", field("urgency")));
     b.transition("assessment", "resolution").on("assess").then(set("urgency", field("urgency")));
-    b.transition("crisis", "counseling").on("join").require_role("counselor").then(assign("counselor", actor()));
-    b.transition("handover", "counseling").on("join").require_role("counselor").then(assign("counselor", actor()));
+    b.transition("crisis", "counseling").on("join").require_role("counselor").then(assign("counselor", actor_id()));
+    b.transition("handover", "counseling").on("join").require_role("counselor").then(assign("counselor", actor_id()));
     b.transition("counseling", "resolution").on("resolve").by_assignee("counselor");
     b.transition("recording", "closed").on("recorded").by_assignee("counselor");
     b.internal("recording").on("record_due").then(notify("record_late", "record not filed within 2h"));

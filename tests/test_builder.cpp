@@ -129,7 +129,7 @@ TEST_CASE("the first top-level state is the initial one unless named") {
 
 TEST_CASE("actions and guards render as they are written") {
     CHECK(set("rings", var("rings") + 1).to_string() == "rings := rings + 1");
-    CHECK(assign("counselor", actor()).to_string() == "counselor <- actor");
+    CHECK(assign("counselor", actor_id()).to_string() == "counselor <- actor");
     CHECK(call("log").to_string() == "log()");
     CHECK(notify("late").to_string() == "notify late");
     CHECK(spawn("phone_callback").to_string() == "spawn phone_callback");

@@ -85,7 +85,7 @@ TEST_CASE("compiled guards evaluate integers, reals, booleans and mixed numbers"
 
 TEST_CASE("compiled guards read payload fields, text, enumerations and the actor") {
     auto p = guarded(field("level") > var("urgency") && field("who") == "Wang" && var("risk") == symbol{"medium"} &&
-                     actor() != var("name"));
+                     actor_id() != var("name"));
     harness h(*p);
     CHECK(h.run(*p));
     h.field_texts[0] = "Zhao";

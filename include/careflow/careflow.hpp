@@ -21,3 +21,8 @@
 #include <careflow/program/context.hpp>
 #include <careflow/program/eval.hpp>
 #include <careflow/program/program.hpp>
+
+#include <careflow/runtime/engine.hpp>
+#include <careflow/runtime/journal.hpp>
+#include <careflow/runtime/timer_queue.hpp>
+#include <careflow/runtime/types.hpp>

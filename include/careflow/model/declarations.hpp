@@ -86,7 +86,7 @@ struct action {
 action call(std::string name);
 /// Set variable `name` to `value`.
 action set(std::string name, expr value);
-/// Assign the person `who` (a text expression, e.g. `actor()` or `field("counselor")`) to `duty`.
+/// Assign the person `who` (a text expression, e.g. `actor_id()` or `field("counselor")`) to `duty`.
 action assign(std::string duty, expr who);
 /// Clear the assignee of `duty`.
 action unassign(std::string duty);

@@ -72,7 +72,7 @@ inline expr field(std::string name) { return expr::make_named(expr_op::field, st
 /// The instant the input is applied.
 inline expr now() { return expr::make(expr_op::now); }
 /// The id of the person acting.
-inline expr actor() { return expr::make(expr_op::actor); }
+inline expr actor_id() { return expr::make(expr_op::actor); }
 
 inline expr operator+(expr a, expr b) { return expr::make(expr_op::add, std::move(a), std::move(b)); }
 inline expr operator-(expr a, expr b) { return expr::make(expr_op::sub, std::move(a), std::move(b)); }

@@ -23,7 +23,7 @@ public:
     /// A payload field of the current event; throws ("careflow.runtime.unknown_field") if it has none such.
     [[nodiscard]] value field(std::string_view name) const;
     [[nodiscard]] time_point now() const { return to_time_point(ctx_->now); }
-    [[nodiscard]] std::string_view actor() const {
+    [[nodiscard]] std::string_view actor_id() const {
         return ctx_->actor ? std::string_view(*ctx_->actor) : std::string_view();
     }
     [[nodiscard]] const program& prog() const noexcept { return *program_; }

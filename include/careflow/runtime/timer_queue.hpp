@@ -69,6 +69,8 @@ public:
     /// The due time of a pending timer (precondition: pending(h)).
     [[nodiscard]] ticks due(timer_handle h) const noexcept { return heap_[nodes_[h.slot].pos].due; }
     [[nodiscard]] const Payload& payload(timer_handle h) const noexcept { return nodes_[h.slot].payload; }
+    /// The arming sequence of a pending timer (precondition: pending(h)).
+    [[nodiscard]] std::uint64_t seq(timer_handle h) const noexcept { return heap_[nodes_[h.slot].pos].seq; }
 
     [[nodiscard]] std::size_t size() const noexcept { return heap_.size(); }
     [[nodiscard]] bool empty() const noexcept { return heap_.empty(); }

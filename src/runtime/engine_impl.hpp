@@ -1,0 +1,223 @@
+// Internal: the engine's state and step machinery (see docs/architecture.md, "Run").
+#pragma once
+
+#include <careflow/runtime/engine.hpp>
+#include <careflow/runtime/timer_queue.hpp>
+
+#include <map>
+#include <unordered_map>
+
+namespace careflow::detail {
+
+inline constexpr std::uint32_t none32 = 0xFFFFFFFF;
+
+/// Stable refusal and error codes (the strings are in engine.cpp).
+enum class reason : std::uint8_t {
+    none,
+    guard_false,
+    role_missing,
+    not_assignee,
+    unknown_case,
+    unknown_event,
+    bad_payload,
+    time_backwards,
+    duplicate_case,
+    unknown_program,
+    unknown_calendar,
+    action_failed,
+    unbound_action,
+    eventless_loop,
+    spawn_failed,
+    unknown_duty,
+    unknown_variable
+};
+std::string_view code_of(reason r) noexcept;
+
+/// What a queued timer means.
+struct timer_payload {
+    std::uint32_t slot = 0;  ///< case slot
+    std::uint16_t index = 0; ///< timer slot within the case
+    std::uint16_t pad = 0;
+    std::uint32_t epoch = 0; ///< which arming of that slot
+};
+
+/// The desired state of one timer slot of a case: state timers first, then one per SLA clock.
+struct timer_state {
+    ticks due = no_time; ///< no_time: not armed
+    std::uint32_t fires = 0;
+    std::uint32_t epoch = 0;
+    timer_handle handle;
+};
+
+struct case_data {
+    case_id id = 0;
+    std::uint16_t prog = 0;
+    state_index state = no_index;
+    bool finished = false;
+    bool live = false;
+    ticks started_at = 0;
+    ticks entered_at = 0;
+    std::vector<cell> vars;
+    std::vector<std::string> texts;
+    std::vector<std::uint32_t> assignees;
+    std::vector<timer_state> timers;
+    std::vector<sla_clock> slas;
+    case_id parent = 0;
+    bool has_parent = false;
+    std::vector<case_id> children;
+};
+
+/// A compact journal record; converted to `journal_entry` on demand.
+struct record {
+    ticks time = 0;
+    case_id id = 0;
+    case_id other = 0;
+    std::int64_t value = 0;       ///< sla: elapsed
+    std::int64_t value2 = 0;      ///< sla: goal; sla warning: fraction × 1e6
+    std::uint32_t actor = none32; ///< actor identity; sla records: the accountable person
+    std::uint32_t payload = 0;    ///< 1 + index into payloads, or 0
+    std::uint32_t text = 0;       ///< 1 + index into texts, or 0
+    std::uint16_t prog = 0xFFFF;
+    std::uint16_t index = 0xFFFF; ///< event / sla / duty / topic
+    state_index from = no_index, to = no_index;
+    record_kind kind{};
+    outcome result = outcome::applied;
+    reason code = reason::none;
+    std::uint8_t sub = 0; ///< sla: sla_event
+};
+
+struct stored_payload {
+    std::uint32_t cells = 0;
+    std::uint32_t texts = 0;
+    bool variables = false; ///< initial variables (start) rather than event fields
+};
+
+/// One effect of a step, committed in order (journal, then observers).
+struct effect {
+    enum class kind : std::uint8_t { start, transition, notify, sla, finish } what{};
+    event_index event = no_index;
+    state_index from = no_index, to = no_index;
+    std::uint16_t index = 0; ///< notify: action index; sla: clock; timer: program timer
+    sla_event sla{};
+    double fraction = 0;
+    ticks time = 0;
+};
+
+/// A spawn waiting for its parent's step to commit.
+struct pending_spawn {
+    std::uint16_t prog = 0;
+    payload variables;
+};
+
+/// An installed program and what the engine resolved for it.
+struct installed {
+    std::shared_ptr<const program> p;
+    std::vector<const calendar*> calendars; ///< by program calendar index (nullptr: not set)
+    std::vector<const host_action*> hosts;  ///< by program host action index (nullptr: unbound)
+};
+
+/// Who acted: a person with the roles they held for that input. Assignees are people
+/// (ids); records name actors, so a replay knows the roles each input was made with.
+struct actor_identity {
+    std::uint32_t person = none32;
+    std::vector<std::string> roles;
+    std::vector<std::uint64_t> masks; ///< role mask per installed program
+};
+
+struct engine_impl {
+    engine_options options;
+    std::vector<installed> programs;
+    std::map<std::string, calendar, std::less<>> calendars;
+    std::map<std::string, host_action, std::less<>> bindings;
+    std::vector<observer*> observers;
+
+    std::vector<std::string> people; ///< person ids
+    std::map<std::string, std::uint32_t, std::less<>> person_index;
+    std::vector<actor_identity> actors;
+    std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> actor_index; ///< person → their actor identities
+
+    std::vector<case_data> slots;
+    std::vector<std::uint32_t> free_slots;
+    std::unordered_map<case_id, std::uint32_t> index;
+    std::vector<case_id> order;
+    timer_queue<timer_payload> queue;
+    ticks clock = no_time;
+    case_id next_spawn = 0;
+
+    std::vector<record> journal;
+    std::vector<stored_payload> payloads;
+    std::vector<cell> journal_cells;
+    std::vector<std::string> journal_texts;
+
+    // ---- the step in progress ----
+    std::uint32_t cur = none32; ///< case slot
+    ticks now = 0;
+    std::uint32_t who = none32; ///< acting actor identity
+    event_index event = no_index;
+    std::vector<cell> fields;
+    std::vector<std::string> field_texts;
+    std::vector<effect> effects;
+    std::vector<pending_spawn> spawns;
+    std::vector<sla_trigger> triggers;
+    case_data saved;
+    const std::string* current_path = nullptr;
+
+    explicit engine_impl(engine_options o);
+
+    // setup
+    std::uint16_t install(std::shared_ptr<const program> p);
+    void resolve(installed& i);
+    std::uint32_t person_of(std::string_view id);
+    std::uint32_t actor_of(std::string_view id, const std::vector<std::string>& roles);
+    std::uint64_t mask_of(std::uint32_t actor, std::uint16_t prog);
+    [[nodiscard]] std::uint32_t person_acting() const { return who == none32 ? none32 : actors[who].person; }
+    const installed* find_program(std::string_view name) const;
+
+    // inputs
+    result start(std::uint16_t prog, case_id id, const payload& vars, ticks t, std::uint32_t actor, case_id parent);
+    result dispatch(case_id id, std::string_view event, const payload& fields, ticks t, std::uint32_t actor,
+                    record_kind kind);
+    result assign(case_id id, std::string_view duty, std::string_view person, ticks t, std::uint32_t actor);
+    result advance(ticks t, bool journaled);
+
+    // the step
+    void begin(std::uint32_t slot, ticks t, std::uint32_t actor, event_index e);
+    void rollback();
+    void commit(const record& input);
+    result apply(event_index e, record_kind kind, std::uint32_t payload_ref);
+    void take(const program_transition& t);
+    void enter(state_index s);
+    void exit(state_index s);
+    void run(const program_action& a);
+    void settle(); // eventless steps; throws step_failure on a loop
+    void arm(std::uint16_t timer);
+    void apply_sla(const sla_trigger& t);
+    void schedule_sla(std::uint16_t sla);
+    void finish_slas();
+    void fire(const timer_queue<timer_payload>::fired& f);
+    eval_context context() const;
+    ticks business_add(std::uint16_t calendar, ticks t, ticks d) const;
+    ticks business_between(std::uint16_t calendar, ticks a, ticks b) const;
+    ticks elapsed(const sla_clock& c, std::uint16_t calendar, ticks at) const;
+
+    // journal
+    std::uint32_t store_payload(bool variables);
+    std::uint32_t store_text(std::string s);
+    void log(record r);
+    journal_entry entry(const record& r) const;
+
+    // reads
+    case_data& at(std::uint32_t slot) { return slots[slot]; }
+    const case_data& at(std::uint32_t slot) const { return slots[slot]; }
+    const program& prog_of(const case_data& c) const { return *programs[c.prog].p; }
+    case_view view(std::uint32_t slot) const { return case_view(this, slot); }
+    void notify_observers(const record& input, const result& r);
+};
+
+/// Thrown inside a step to fail it (caught by the step, which rolls back).
+struct step_failure {
+    reason code;
+    std::string detail;
+};
+
+} // namespace careflow::detail

@@ -1,0 +1,349 @@
+// Journal entries: conversion from the engine's compact records, and the text format.
+#include "engine_impl.hpp"
+
+#include <careflow/error.hpp>
+#include <careflow/program/context.hpp>
+
+#include <boost/date_time/posix_time/posix_time.hpp>
+#include <fmt/format.h>
+
+#include <charconv>
+#include <istream>
+#include <ostream>
+
+namespace careflow {
+
+std::string_view to_string(record_kind k) noexcept {
+    switch (k) {
+    case record_kind::start: return "start";
+    case record_kind::dispatch: return "dispatch";
+    case record_kind::fire: return "fire";
+    case record_kind::assign: return "assign";
+    case record_kind::advance: return "advance";
+    case record_kind::sla: return "sla";
+    case record_kind::notify: return "notify";
+    case record_kind::spawn: return "spawn";
+    case record_kind::finish: return "finish";
+    }
+    return "?";
+}
+
+value journal_entry::get(std::string_view name) const {
+    for (const auto& [n, v] : values)
+        if (n == name) return v;
+    return {};
+}
+
+std::string format_time(ticks t) {
+    const time_point p = to_time_point(t);
+    const auto d = p.date();
+    const auto tod = p.time_of_day();
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", static_cast<int>(d.year()),
+                       static_cast<int>(d.month()), static_cast<int>(d.day()), tod.hours(), tod.minutes(),
+                       tod.seconds(), tod.fractional_seconds());
+}
+
+bool parse_time(std::string_view s, ticks& out) noexcept {
+    // YYYY-MM-DDTHH:MM:SS.ffffffZ
+    if (s.size() != 27 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != '.' ||
+        s[26] != 'Z')
+        return false;
+    auto num = [&](std::size_t at, std::size_t len, int& v) {
+        const auto r = std::from_chars(s.data() + at, s.data() + at + len, v);
+        return r.ec == std::errc() && r.ptr == s.data() + at + len;
+    };
+    int y, mo, d, h, mi, sec, us;
+    if (!num(0, 4, y) || !num(5, 2, mo) || !num(8, 2, d) || !num(11, 2, h) || !num(14, 2, mi) || !num(17, 2, sec) ||
+        !num(20, 6, us))
+        return false;
+    if (h > 23 || mi > 59 || sec > 59) return false;
+    try {
+        const boost::gregorian::date day(static_cast<unsigned short>(y), static_cast<unsigned short>(mo),
+                                         static_cast<unsigned short>(d));
+        out = to_ticks(time_point(day, boost::posix_time::hours(h) + boost::posix_time::minutes(mi) +
+                                           boost::posix_time::seconds(sec) + boost::posix_time::microseconds(us)));
+        return true;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+namespace detail {
+
+journal_entry engine_impl::entry(const record& r) const {
+    journal_entry e;
+    e.time = r.time;
+    e.kind = r.kind;
+    e.result = r.result;
+    e.id = r.id;
+    e.other = r.other;
+    e.code = std::string(code_of(r.code));
+    const program* p = r.prog == 0xFFFF ? nullptr : programs[r.prog].p.get();
+    if (p) e.procedure = p->name() + "@" + std::to_string(p->version());
+    if (r.actor != none32) {
+        if (r.kind == record_kind::sla) {
+            e.actor = people[r.actor];
+        } else {
+            e.actor = people[actors[r.actor].person];
+            e.roles = actors[r.actor].roles;
+        }
+    }
+    if (p && r.from != no_index) e.from = p->states()[r.from].path;
+    if (p && r.to != no_index) e.to = p->states()[r.to].path;
+    if (r.text) e.detail = journal_texts[payloads[r.text - 1].texts];
+    if (p) {
+        switch (r.kind) {
+        case record_kind::dispatch:
+        case record_kind::fire:
+            if (r.index != 0xFFFF) e.event = p->events()[r.index].name;
+            break;
+        case record_kind::assign:
+            if (r.index != 0xFFFF) e.event = p->duties()[r.index];
+            break;
+        case record_kind::sla: {
+            e.event = p->slas()[r.index].name;
+            const auto what = static_cast<sla_event>(r.sub);
+            e.detail = std::string(to_string(what));
+            e.values.emplace_back("elapsed", to_duration(r.value));
+            if (what == sla_event::warning)
+                e.values.emplace_back("fraction", static_cast<double>(r.value2) / 1e6);
+            else
+                e.values.emplace_back("goal", to_duration(r.value2));
+            break;
+        }
+        case record_kind::notify: {
+            const program_action& a = p->actions()[r.index];
+            e.event = a.name;
+            e.detail = a.text;
+            break;
+        }
+        case record_kind::spawn: e.event = programs[r.index].p->name(); break;
+        default: break;
+        }
+    }
+    if (r.payload && p) {
+        const stored_payload& sp = payloads[r.payload - 1];
+        if (sp.variables) {
+            for (std::size_t i = 0; i < p->variables().size(); ++i) {
+                const auto& v = p->variables()[i];
+                e.values.emplace_back(v.name, v.type == value_type::text
+                                                  ? value(journal_texts[sp.texts + v.text_slot])
+                                                  : cell_value(journal_cells[sp.cells + i], v.type, v.symbols));
+            }
+        } else if (r.index != 0xFFFF) {
+            const auto& fields = p->events()[r.index].payload;
+            std::size_t text = 0;
+            for (std::size_t i = 0; i < fields.size(); ++i) {
+                const auto& f = fields[i];
+                if (f.type == value_type::text)
+                    e.values.emplace_back(f.name, value(journal_texts[sp.texts + text++]));
+                else
+                    e.values.emplace_back(f.name, cell_value(journal_cells[sp.cells + i], f.type, f.symbols));
+            }
+        }
+    }
+    return e;
+}
+
+} // namespace detail
+
+// ---- text format ------------------------------------------------------------
+
+namespace {
+
+constexpr std::string_view journal_header = "careflow-journal 1";
+
+std::string escape(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s) {
+        switch (c) {
+        case '%': out += "%25"; break;
+        case '\t': out += "%09"; break;
+        case '\n': out += "%0A"; break;
+        case '\r': out += "%0D"; break;
+        case ';': out += "%3B"; break;
+        case '=': out += "%3D"; break;
+        case ',': out += "%2C"; break;
+        default: out += c;
+        }
+    }
+    return out;
+}
+
+bool unescape(std::string_view s, std::string& out) {
+    out.clear();
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '%') {
+            out += s[i];
+            continue;
+        }
+        if (i + 2 >= s.size()) return false;
+        int v = 0;
+        const auto r = std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16);
+        if (r.ec != std::errc() || r.ptr != s.data() + i + 3) return false;
+        out += static_cast<char>(v);
+        i += 2;
+    }
+    return true;
+}
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+    std::vector<std::string_view> out;
+    std::size_t from = 0;
+    for (std::size_t i = 0; i <= s.size(); ++i)
+        if (i == s.size() || s[i] == sep) {
+            out.push_back(s.substr(from, i - from));
+            from = i + 1;
+        }
+    return out;
+}
+
+} // namespace
+
+std::string encode_value(const value& v) {
+    struct visitor {
+        std::string operator()(std::monostate) const { return "-"; }
+        std::string operator()(bool b) const { return b ? "b:true" : "b:false"; }
+        std::string operator()(std::int64_t i) const { return "i:" + std::to_string(i); }
+        std::string operator()(double r) const { return fmt::format("r:{:.17g}", r); }
+        std::string operator()(const std::string& s) const { return "s:" + escape(s); }
+        std::string operator()(const time_point& t) const { return "t:" + std::to_string(to_ticks(t)); }
+        std::string operator()(const duration& d) const { return "d:" + std::to_string(to_ticks(d)); }
+        std::string operator()(const symbol& s) const { return "e:" + escape(s.name); }
+    };
+    return std::visit(visitor{}, v.get());
+}
+
+bool decode_value(std::string_view s, value& out) {
+    if (s == "-") {
+        out = value();
+        return true;
+    }
+    if (s.size() < 2 || s[1] != ':') return false;
+    const std::string_view body = s.substr(2);
+    auto integer = [&](std::int64_t& i) {
+        const auto r = std::from_chars(body.data(), body.data() + body.size(), i);
+        return r.ec == std::errc() && r.ptr == body.data() + body.size();
+    };
+    std::int64_t i = 0;
+    std::string text;
+    switch (s[0]) {
+    case 'b':
+        if (body != "true" && body != "false") return false;
+        out = value(body == "true");
+        return true;
+    case 'i':
+        if (!integer(i)) return false;
+        out = value(i);
+        return true;
+    case 'r': {
+        try {
+            std::size_t used = 0;
+            const double d = std::stod(std::string(body), &used);
+            if (used != body.size()) return false;
+            out = value(d);
+            return true;
+        } catch (const std::exception&) {
+            return false;
+        }
+    }
+    case 's':
+        if (!unescape(body, text)) return false;
+        out = value(std::move(text));
+        return true;
+    case 't':
+        if (!integer(i)) return false;
+        out = value(to_time_point(i));
+        return true;
+    case 'd':
+        if (!integer(i)) return false;
+        out = value(to_duration(i));
+        return true;
+    case 'e':
+        if (!unescape(body, text)) return false;
+        out = value(symbol{std::move(text)});
+        return true;
+    default: return false;
+    }
+}
+
+void write_journal(std::ostream& out, std::span<const journal_entry> entries) {
+    out << journal_header << '\n';
+    for (const auto& e : entries) {
+        std::string roles;
+        for (std::size_t i = 0; i < e.roles.size(); ++i) roles += (i ? "," : "") + escape(e.roles[i]);
+        std::string values;
+        for (std::size_t i = 0; i < e.values.size(); ++i)
+            values += (i ? ";" : "") + escape(e.values[i].first) + "=" + encode_value(e.values[i].second);
+        out << format_time(e.time) << '\t' << to_string(e.kind) << '\t' << to_string(e.result) << '\t' << e.id << '\t'
+            << escape(e.procedure) << '\t' << escape(e.event) << '\t' << escape(e.actor) << '\t' << roles << '\t'
+            << escape(e.from) << '\t' << escape(e.to) << '\t' << e.other << '\t' << e.code << '\t' << escape(e.detail)
+            << '\t' << values << '\n';
+    }
+}
+
+std::vector<journal_entry> read_journal(std::istream& in) {
+    std::string line;
+    if (!std::getline(in, line) || line != journal_header)
+        throw error("careflow.journal.bad_header", "expected '" + std::string(journal_header) + "' on line 1");
+    std::vector<journal_entry> out;
+    std::size_t number = 1;
+    while (std::getline(in, line)) {
+        ++number;
+        if (line.empty()) continue;
+        auto bad = [&](const std::string& why) {
+            return error("careflow.journal.bad_line", "line " + std::to_string(number) + ": " + why);
+        };
+        const auto f = split(line, '\t');
+        if (f.size() != 14) throw bad("expected 14 tab-separated fields, found " + std::to_string(f.size()));
+        journal_entry e;
+        if (!parse_time(f[0], e.time)) throw bad("bad time '" + std::string(f[0]) + "'");
+        bool kind_ok = false;
+        for (auto k :
+             {record_kind::start, record_kind::dispatch, record_kind::fire, record_kind::assign, record_kind::advance,
+              record_kind::sla, record_kind::notify, record_kind::spawn, record_kind::finish})
+            if (to_string(k) == f[1]) e.kind = k, kind_ok = true;
+        if (!kind_ok) throw bad("unknown kind '" + std::string(f[1]) + "'");
+        bool result_ok = false;
+        for (auto o : {outcome::applied, outcome::ignored, outcome::refused, outcome::error})
+            if (to_string(o) == f[2]) e.result = o, result_ok = true;
+        if (!result_ok) throw bad("unknown outcome '" + std::string(f[2]) + "'");
+        auto id = [&](std::string_view s, case_id& v) {
+            const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+            if (r.ec != std::errc() || r.ptr != s.data() + s.size()) throw bad("bad case id '" + std::string(s) + "'");
+        };
+        id(f[3], e.id);
+        id(f[10], e.other);
+        auto text = [&](std::string_view s, std::string& v) {
+            if (!unescape(s, v)) throw bad("bad escape in '" + std::string(s) + "'");
+        };
+        text(f[4], e.procedure);
+        text(f[5], e.event);
+        text(f[6], e.actor);
+        if (!f[7].empty())
+            for (auto r : split(f[7], ',')) {
+                std::string role;
+                text(r, role);
+                e.roles.push_back(std::move(role));
+            }
+        text(f[8], e.from);
+        text(f[9], e.to);
+        e.code = std::string(f[11]);
+        text(f[12], e.detail);
+        if (!f[13].empty())
+            for (auto pair : split(f[13], ';')) {
+                const auto eq = pair.find('=');
+                if (eq == std::string_view::npos) throw bad("value without '=' in '" + std::string(pair) + "'");
+                std::string name;
+                text(pair.substr(0, eq), name);
+                value v;
+                if (!decode_value(pair.substr(eq + 1), v)) throw bad("bad value '" + std::string(pair) + "'");
+                e.values.emplace_back(std::move(name), std::move(v));
+            }
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+} // namespace careflow

@@ -1,0 +1,346 @@
+// Snapshots (a stable, versioned text format), restore, and journal replay.
+#include "engine_impl.hpp"
+
+#include "../detail/expr_compiler.hpp"
+
+#include <careflow/error.hpp>
+#include <careflow/program/context.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <sstream>
+
+namespace careflow {
+
+std::string encode_value(const value& v);          // journal.cpp
+bool decode_value(std::string_view s, value& out); // journal.cpp
+
+namespace {
+
+constexpr std::string_view snapshot_header = "careflow-snapshot 1";
+
+std::string esc(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '%' || c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            static const char* hex = "0123456789ABCDEF";
+            out += '%';
+            out += hex[(static_cast<unsigned char>(c) >> 4) & 0xF];
+            out += hex[static_cast<unsigned char>(c) & 0xF];
+        } else {
+            out += c;
+        }
+    }
+    return out.empty() ? "%" : out; // a lone % stands for the empty string
+}
+
+bool unesc(std::string_view s, std::string& out) {
+    out.clear();
+    if (s == "%") return true;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '%') {
+            out += s[i];
+            continue;
+        }
+        if (i + 2 >= s.size()) return false;
+        int v = 0;
+        const auto r = std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16);
+        if (r.ec != std::errc() || r.ptr != s.data() + i + 3) return false;
+        out += static_cast<char>(v);
+        i += 2;
+    }
+    return true;
+}
+
+std::string t(ticks v) { return v == no_time ? "-" : std::to_string(v); }
+
+} // namespace
+
+std::string engine::snapshot() const {
+    const auto& e = *impl_;
+    std::ostringstream out;
+    out << snapshot_header << '\n';
+    out << "clock " << t(e.clock) << '\n';
+    out << "spawn " << e.next_spawn << '\n';
+    out << "seq " << e.queue.next_seq() << '\n';
+    for (case_id id : e.order) {
+        const auto& c = e.slots[e.index.at(id)];
+        const program& p = e.prog_of(c);
+        out << "case " << c.id << ' ' << esc(p.name()) << ' ' << p.version() << ' ' << esc(p.states()[c.state].name)
+            << ' ' << (c.finished ? 1 : 0) << ' ' << c.started_at << ' ' << c.entered_at << ' '
+            << (c.has_parent ? std::to_string(c.parent) : "-") << '\n';
+        for (std::size_t i = 0; i < p.variables().size(); ++i) {
+            const auto& v = p.variables()[i];
+            const value val =
+                v.type == value_type::text ? value(c.texts[v.text_slot]) : cell_value(c.vars[i], v.type, v.symbols);
+            out << "var " << esc(v.name) << ' ' << esc(encode_value(val)) << '\n';
+        }
+        for (std::size_t d = 0; d < c.assignees.size(); ++d)
+            if (c.assignees[d] != detail::none32)
+                out << "assignee " << esc(p.duties()[d]) << ' ' << esc(e.people[c.assignees[d]]) << '\n';
+        for (std::size_t s = 0; s < c.slas.size(); ++s) {
+            const sla_clock& k = c.slas[s];
+            out << "sla " << esc(p.slas()[s].name) << ' ' << static_cast<int>(k.status) << ' ' << t(k.started_at) << ' '
+                << t(k.resumed_at) << ' ' << t(k.paused_at) << ' ' << t(k.stopped_at) << ' ' << t(k.breached_at) << ' '
+                << t(k.due) << ' ' << k.elapsed_before << ' ' << k.paused_total << ' ' << k.goal << ' '
+                << static_cast<int>(k.warnings_fired) << ' ' << k.cycles << ' '
+                << (k.accountable == detail::none32 ? std::string("-") : esc(e.people[k.accountable])) << '\n';
+        }
+        for (std::size_t i = 0; i < c.timers.size(); ++i) {
+            const auto& ts = c.timers[i];
+            if (ts.due == no_time && ts.fires == 0) continue;
+            const bool pending = !ts.handle.empty() && e.queue.pending(ts.handle);
+            out << "timer " << i << ' ' << t(ts.due) << ' ' << ts.fires << ' '
+                << (pending ? std::to_string(e.queue.seq(ts.handle)) : "-") << '\n';
+        }
+        for (case_id child : c.children) out << "child " << child << '\n';
+        out << "end\n";
+    }
+    return out.str();
+}
+
+void engine::restore(std::string_view text) {
+    auto fresh = std::make_unique<detail::engine_impl>(impl_->options);
+    fresh->programs = impl_->programs;
+    fresh->calendars = impl_->calendars;
+    fresh->bindings = impl_->bindings;
+    fresh->observers = impl_->observers;
+    for (auto& in : fresh->programs) fresh->resolve(in);
+
+    std::istringstream in{std::string(text)};
+    std::string line;
+    std::size_t number = 0;
+    auto bad = [&](const std::string& id, const std::string& why) {
+        return error(id, "snapshot line " + std::to_string(number) + ": " + why);
+    };
+    ++number;
+    if (!std::getline(in, line)) throw bad("careflow.snapshot.bad_header", "empty snapshot");
+    if (line.rfind("careflow-snapshot ", 0) != 0) throw bad("careflow.snapshot.bad_header", "not a careflow snapshot");
+    if (line != snapshot_header)
+        throw bad("careflow.snapshot.unsupported_version",
+                  "'" + line + "' is not '" + std::string(snapshot_header) + "'");
+
+    auto words = [](const std::string& l) {
+        std::vector<std::string> w;
+        std::istringstream ss(l);
+        for (std::string x; ss >> x;) w.push_back(x);
+        return w;
+    };
+    auto num = [&](const std::string& s, auto& v) {
+        if (s == "-") {
+            v = static_cast<std::remove_reference_t<decltype(v)>>(no_time);
+            return;
+        }
+        const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+        if (r.ec != std::errc() || r.ptr != s.data() + s.size())
+            throw bad("careflow.snapshot.bad_line", "bad number '" + s + "'");
+    };
+    auto str = [&](const std::string& s) {
+        std::string out;
+        if (!unesc(s, out)) throw bad("careflow.snapshot.bad_line", "bad escape in '" + s + "'");
+        return out;
+    };
+    struct pending_timer {
+        ticks due;
+        std::uint64_t seq;
+        std::uint32_t slot;
+        std::uint16_t index;
+    };
+    std::vector<pending_timer> timers;
+    std::uint64_t next_seq = 0;
+    detail::case_data* c = nullptr;
+    std::uint32_t slot = 0;
+    const program* p = nullptr;
+    bool saw_clock = false;
+    while (std::getline(in, line)) {
+        ++number;
+        if (line.empty()) continue;
+        const auto w = words(line);
+        const std::string& tag = w[0];
+        auto need = [&](std::size_t n) {
+            if (w.size() != n)
+                throw bad("careflow.snapshot.bad_line", "'" + tag + "' needs " + std::to_string(n - 1) + " fields");
+        };
+        auto in_case = [&] {
+            if (!c) throw bad("careflow.snapshot.bad_line", "'" + tag + "' outside a case");
+        };
+        if (tag == "clock") {
+            need(2);
+            num(w[1], fresh->clock);
+            saw_clock = true;
+        } else if (tag == "spawn") {
+            need(2);
+            num(w[1], fresh->next_spawn);
+        } else if (tag == "seq") {
+            need(2);
+            num(w[1], next_seq);
+        } else if (tag == "case") {
+            need(9);
+            if (c) throw bad("careflow.snapshot.bad_line", "case without 'end'");
+            case_id id = 0;
+            num(w[1], id);
+            const std::string name = str(w[2]);
+            int version = 0;
+            num(w[3], version);
+            const detail::installed* found = nullptr;
+            for (const auto& i : fresh->programs)
+                if (i.p->name() == name && i.p->version() == version) found = &i;
+            if (!found)
+                throw bad("careflow.snapshot.unknown_program",
+                          "procedure '" + name + "' version " + std::to_string(version) + " is not installed");
+            if (fresh->index.count(id))
+                throw bad("careflow.snapshot.bad_line", "case " + std::to_string(id) + " twice");
+            p = found->p.get();
+            slot = static_cast<std::uint32_t>(fresh->slots.size());
+            fresh->slots.emplace_back();
+            c = &fresh->slots.back();
+            c->id = id;
+            c->prog = static_cast<std::uint16_t>(found - fresh->programs.data());
+            c->live = true;
+            const auto s = p->find_state(str(w[4]));
+            if (!s || p->states()[*s].compound)
+                throw bad("careflow.snapshot.unknown_state", "'" + str(w[4]) + "' is not a leaf state of " + name);
+            c->state = *s;
+            c->finished = w[5] == "1";
+            num(w[6], c->started_at);
+            num(w[7], c->entered_at);
+            if (w[8] != "-") {
+                num(w[8], c->parent);
+                c->has_parent = true;
+            }
+            c->vars.resize(p->variables().size());
+            c->texts.resize(p->text_count());
+            for (std::size_t i = 0; i < p->variables().size(); ++i) {
+                const auto& v = p->variables()[i];
+                if (v.type == value_type::text)
+                    c->texts[v.text_slot] = v.initial_text;
+                else
+                    c->vars[i] = v.initial;
+            }
+            c->assignees.assign(p->duties().size(), detail::none32);
+            c->timers.assign(p->timers().size() + p->slas().size(), detail::timer_state{});
+            c->slas.assign(p->slas().size(), sla_clock{});
+            fresh->index.emplace(id, slot);
+            fresh->order.push_back(id);
+        } else if (tag == "var") {
+            in_case();
+            need(3);
+            const auto i = p->find_variable(str(w[1]));
+            if (!i) throw bad("careflow.snapshot.bad_value", "no variable '" + str(w[1]) + "'");
+            const auto& decl = p->variables()[*i];
+            value v;
+            if (!decode_value(str(w[2]), v))
+                throw bad("careflow.snapshot.bad_value", "bad value for '" + decl.name + "'");
+            if (decl.type == value_type::text) {
+                if (v.type() != value_type::text)
+                    throw bad("careflow.snapshot.bad_value", "'" + decl.name + "' is text");
+                c->texts[decl.text_slot] = std::get<std::string>(v.get());
+            } else if (!detail::to_cell(v, decl.type, decl.symbols, c->vars[*i])) {
+                throw bad("careflow.snapshot.bad_value", "value does not fit '" + decl.name + "'");
+            }
+        } else if (tag == "assignee") {
+            in_case();
+            need(3);
+            const auto d = p->find_duty(str(w[1]));
+            if (!d) throw bad("careflow.snapshot.bad_value", "no duty '" + str(w[1]) + "'");
+            c->assignees[*d] = fresh->person_of(str(w[2]));
+        } else if (tag == "sla") {
+            in_case();
+            need(15);
+            std::size_t s = p->slas().size();
+            for (std::size_t i = 0; i < p->slas().size(); ++i)
+                if (p->slas()[i].name == str(w[1])) s = i;
+            if (s == p->slas().size()) throw bad("careflow.snapshot.bad_value", "no SLA clock '" + str(w[1]) + "'");
+            sla_clock& k = c->slas[s];
+            int status = 0, warnings = 0;
+            num(w[2], status);
+            if (status < 0 || status > static_cast<int>(sla_status::cancelled))
+                throw bad("careflow.snapshot.bad_value", "bad SLA status");
+            k.status = static_cast<sla_status>(status);
+            num(w[3], k.started_at);
+            num(w[4], k.resumed_at);
+            num(w[5], k.paused_at);
+            num(w[6], k.stopped_at);
+            num(w[7], k.breached_at);
+            num(w[8], k.due);
+            num(w[9], k.elapsed_before);
+            num(w[10], k.paused_total);
+            num(w[11], k.goal);
+            num(w[12], warnings);
+            k.warnings_fired = static_cast<std::uint8_t>(warnings);
+            num(w[13], k.cycles);
+            k.accountable = w[14] == "-" ? detail::none32 : fresh->person_of(str(w[14]));
+        } else if (tag == "timer") {
+            in_case();
+            need(5);
+            std::size_t i = 0;
+            num(w[1], i);
+            if (i >= c->timers.size()) throw bad("careflow.snapshot.bad_value", "no timer slot " + w[1]);
+            auto& ts = c->timers[i];
+            num(w[2], ts.due);
+            num(w[3], ts.fires);
+            if (w[4] != "-") {
+                std::uint64_t seq = 0;
+                num(w[4], seq);
+                if (ts.due == no_time) throw bad("careflow.snapshot.bad_value", "a pending timer needs a due time");
+                timers.push_back({ts.due, seq, slot, static_cast<std::uint16_t>(i)});
+            }
+        } else if (tag == "child") {
+            in_case();
+            need(2);
+            case_id child = 0;
+            num(w[1], child);
+            c->children.push_back(child);
+        } else if (tag == "end") {
+            in_case();
+            c = nullptr;
+        } else {
+            throw bad("careflow.snapshot.bad_line", "unknown record '" + tag + "'");
+        }
+    }
+    if (c) throw bad("careflow.snapshot.truncated", "the last case has no 'end'");
+    if (!saw_clock) throw bad("careflow.snapshot.truncated", "no clock");
+    // Re-arm pending timers with their original arming order.
+    for (const auto& pt : timers) {
+        auto& ts = fresh->slots[pt.slot].timers[pt.index];
+        ts.handle = fresh->queue.arm_with_seq(pt.due, pt.seq, detail::timer_payload{pt.slot, pt.index, 0, ts.epoch});
+    }
+    fresh->queue.set_next_seq(std::max(next_seq, fresh->queue.next_seq()));
+    impl_ = std::move(fresh);
+}
+
+std::size_t engine::replay(std::span<const journal_entry> entries) {
+    std::size_t n = 0;
+    for (const auto& e : entries) {
+        if (!e.input()) continue;
+        const actor who{e.actor, e.roles};
+        payload values;
+        for (const auto& [name, v] : e.values) values.set(name, v);
+        result r;
+        switch (e.kind) {
+        case record_kind::start: {
+            const auto at = e.procedure.rfind('@');
+            const std::string name = e.procedure.substr(0, at);
+            std::shared_ptr<const program> prog;
+            for (const auto& i : impl_->programs)
+                if (i.p->name() + "@" + std::to_string(i.p->version()) == e.procedure) prog = i.p;
+            r = prog ? start(prog, e.id, values, to_time_point(e.time), who)
+                     : start(name, e.id, values, to_time_point(e.time), who);
+            break;
+        }
+        case record_kind::dispatch: r = dispatch(e.id, e.event, values, to_time_point(e.time), who); break;
+        case record_kind::assign: r = assign(e.id, e.event, e.detail, to_time_point(e.time), who); break;
+        case record_kind::advance: r = advance(to_time_point(e.time)); break;
+        default: continue;
+        }
+        ++n;
+        if (r.kind != e.result)
+            throw error("careflow.replay.diverged",
+                        "input " + std::to_string(n) + " (" + std::string(to_string(e.kind)) + " " + e.event +
+                            " on case " + std::to_string(e.id) + ") was " + std::string(to_string(e.result)) +
+                            ", replayed as " + std::string(to_string(r.kind)));
+    }
+    return n;
+}
+
+} // namespace careflow
