@@ -1,0 +1,148 @@
+#include <careflow/runtime/kpi.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace careflow {
+
+double sla_kpi::attainment() const noexcept {
+    const std::size_t decided = met + late + missed;
+    return decided ? static_cast<double>(met) / static_cast<double>(decided) : 1.0;
+}
+
+ticks sla_kpi::late_by_quantile(double q) const noexcept {
+    if (late_by.empty()) return 0;
+    const double rank = std::ceil(std::clamp(q, 0.0, 1.0) * static_cast<double>(late_by.size()));
+    const auto i = static_cast<std::size_t>(std::max(rank, 1.0)) - 1;
+    return late_by[std::min(i, late_by.size() - 1)];
+}
+
+double duty_kpi::fulfilment() const noexcept {
+    const std::size_t all = on_time + late + missed;
+    return all ? static_cast<double>(on_time) / static_cast<double>(all) : 1.0;
+}
+
+namespace {
+std::string_view name_of(std::string_view procedure) { return procedure.substr(0, procedure.rfind('@')); }
+} // namespace
+
+const sla_kpi* kpi_report::sla(std::string_view procedure_name, std::string_view clock) const noexcept {
+    for (const auto& s : slas)
+        if (name_of(s.procedure) == procedure_name && s.sla == clock) return &s;
+    return nullptr;
+}
+
+const dwell_kpi* kpi_report::state(std::string_view procedure_name, std::string_view path) const noexcept {
+    for (const auto& d : dwell)
+        if (name_of(d.procedure) == procedure_name && d.state == path) return &d;
+    return nullptr;
+}
+
+const duty_kpi* kpi_report::duty(std::string_view clock, std::string_view person) const noexcept {
+    for (const auto& d : duties)
+        if (d.sla == clock && d.person == person) return &d;
+    return nullptr;
+}
+
+kpi_report compute_kpis(std::span<const journal_entry> journal) {
+    std::map<std::pair<std::string, std::string>, sla_kpi> slas;
+    std::map<std::pair<std::string, std::string>, dwell_kpi> dwell;
+    std::map<std::tuple<std::string, std::string, std::string>, duty_kpi> duties;
+    struct position {
+        std::string procedure, state;
+        ticks since = 0;
+        bool finished = false;
+    };
+    std::map<case_id, position> where;
+    // A breached clock not yet stopped: (case, clock) → (procedure, accountable person).
+    std::map<std::pair<case_id, std::string>, std::pair<std::string, std::string>> open_breaches;
+
+    auto duty = [&](const std::string& procedure, const std::string& clock, const std::string& person) -> duty_kpi* {
+        if (person.empty()) return nullptr;
+        auto& d = duties[{procedure, clock, person}];
+        d.procedure = procedure;
+        d.sla = clock;
+        d.person = person;
+        return &d;
+    };
+    auto leave = [&](position& p, ticks at) {
+        auto& d = dwell[{p.procedure, p.state}];
+        d.procedure = p.procedure;
+        d.state = p.state;
+        ++d.visits;
+        d.total += at - p.since;
+        d.longest = std::max(d.longest, at - p.since);
+    };
+
+    for (const auto& e : journal) {
+        if (e.result != outcome::applied) continue;
+        switch (e.kind) {
+        case record_kind::start: where[e.id] = {e.procedure, e.to, e.time, false}; break;
+        case record_kind::dispatch:
+        case record_kind::fire: {
+            auto it = where.find(e.id);
+            if (it == where.end() || e.from == e.to) break;
+            leave(it->second, e.time);
+            it->second.state = e.to;
+            it->second.since = e.time;
+            break;
+        }
+        case record_kind::finish: {
+            auto it = where.find(e.id);
+            if (it != where.end()) it->second.finished = true;
+            break;
+        }
+        case record_kind::sla: {
+            auto& k = slas[{e.procedure, e.event}];
+            k.procedure = e.procedure;
+            k.sla = e.event;
+            const auto key = std::make_pair(e.id, e.event);
+            if (e.detail == "started") {
+                ++k.started;
+            } else if (e.detail == "met") {
+                ++k.met;
+                if (auto* d = duty(e.procedure, e.event, e.actor)) ++d->on_time;
+            } else if (e.detail == "stopped_late") {
+                ++k.late;
+                const value elapsed = e.get("elapsed"), goal = e.get("goal");
+                if (!elapsed.empty() && !goal.empty())
+                    k.late_by.push_back(to_ticks(std::get<duration>(elapsed.get())) -
+                                        to_ticks(std::get<duration>(goal.get())));
+                if (auto* d = duty(e.procedure, e.event, e.actor)) ++d->late;
+                open_breaches.erase(key);
+            } else if (e.detail == "breached") {
+                ++k.breaches;
+                open_breaches[key] = {e.procedure, e.actor};
+            } else if (e.detail == "cancelled") {
+                auto it = open_breaches.find(key);
+                if (it != open_breaches.end()) {
+                    ++k.missed;
+                    if (auto* d = duty(e.procedure, e.event, it->second.second)) ++d->missed;
+                    open_breaches.erase(it);
+                } else {
+                    ++k.cancelled;
+                }
+            }
+            break;
+        }
+        default: break;
+        }
+    }
+    // Breaches still open when the journal ends were never made good.
+    for (const auto& [key, who] : open_breaches) {
+        auto& k = slas[{who.first, key.second}];
+        ++k.missed;
+        if (auto* d = duty(who.first, key.second, who.second)) ++d->missed;
+    }
+    kpi_report r;
+    for (auto& [_, k] : slas) {
+        std::sort(k.late_by.begin(), k.late_by.end());
+        r.slas.push_back(std::move(k));
+    }
+    for (auto& [_, d] : dwell) r.dwell.push_back(std::move(d));
+    for (auto& [_, d] : duties) r.duties.push_back(std::move(d));
+    return r;
+}
+
+} // namespace careflow
