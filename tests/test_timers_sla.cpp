@@ -294,3 +294,24 @@ TEST_CASE("a case that finishes cancels its running clocks and timers") {
     CHECK(e.get(1).sla("answer").status == sla_status::cancelled);
     CHECK(e.pending_timers() == 0);
 }
+
+TEST_CASE("when one input triggers several clock changes they apply as cancel, stop, pause, resume, start") {
+    // Leaving 'a' both stops the clock (left a) and starts a new cycle (entered b): stop
+    // must come first, or the start is ignored on a running clock and no cycle completes.
+    procedure_builder b{"order"};
+    b.event("next").event("end");
+    b.state("a");
+    b.state("b");
+    b.state("done").final();
+    b.transition("a", "b").on("next");
+    b.transition("b", "done").on("end");
+    b.sla("clock").start(entered("b")).start(entered("a")).stop(left("a")).stop(received("end")).goal(hours(1));
+    engine e;
+    const auto t0 = at(2026, 11, 23, 0, 0);
+    e.start(compile(b.build()), 1, {}, t0, op);
+    e.dispatch(1, "next", t0 + minutes(10), op);
+    const auto& k = e.get(1).sla("clock");
+    CHECK(k.cycles == 1);
+    CHECK(k.status == sla_status::running);
+    CHECK(k.started_at == to_ticks(t0 + minutes(10)));
+}

@@ -455,6 +455,30 @@ void engine_impl::apply_sla(const sla_trigger& t) {
     schedule_sla(t.sla);
 }
 
+void engine_impl::apply_triggers() {
+    // A fixed priority: cancel, stop, pause, resume, start (stable: declaration order
+    // otherwise). Insertion sort, in place: the lists are tiny and std::stable_sort
+    // would allocate a buffer on every step.
+    auto rank = [](sla_effect e) {
+        switch (e) {
+        case sla_effect::cancel: return 0;
+        case sla_effect::stop: return 1;
+        case sla_effect::pause: return 2;
+        case sla_effect::resume: return 3;
+        case sla_effect::start: return 4;
+        }
+        return 5;
+    };
+    for (std::size_t i = 1; i < triggers.size(); ++i) {
+        const sla_trigger t = triggers[i];
+        std::size_t j = i;
+        for (; j > 0 && rank(triggers[j - 1].effect) > rank(t.effect); --j) triggers[j] = triggers[j - 1];
+        triggers[j] = t;
+    }
+    for (const auto& tr : triggers) apply_sla(tr);
+    triggers.clear();
+}
+
 void engine_impl::schedule_sla(std::uint16_t s) {
     case_data& c = slots[cur];
     const program& p = prog_of(c);
@@ -567,11 +591,7 @@ result engine_impl::apply(event_index e, record_kind kind, std::uint32_t payload
     try {
         take(*chosen);
         for (const auto& tr : p.on_event(e)) triggers.push_back(tr);
-        // Apply SLA changes in a fixed priority: cancel, stop, pause, resume, start.
-        std::stable_sort(triggers.begin(), triggers.end(),
-                         [](const sla_trigger& a, const sla_trigger& b) { return a.effect > b.effect; });
-        for (const auto& tr : triggers) apply_sla(tr);
-        triggers.clear();
+        apply_triggers();
         settle();
     } catch (const step_failure& f) {
         rollback();
@@ -807,10 +827,7 @@ result engine_impl::start(std::uint16_t prog, case_id id, const payload& vars, t
     try {
         const program& pr = *programs[prog].p;
         for (auto s : pr.initial_entries()) enter(s);
-        std::stable_sort(triggers.begin(), triggers.end(),
-                         [](const sla_trigger& a, const sla_trigger& b) { return a.effect > b.effect; });
-        for (const auto& tr : triggers) apply_sla(tr);
-        triggers.clear();
+        apply_triggers();
         settle();
     } catch (const step_failure& f) {
         index.erase(id);

@@ -192,6 +192,7 @@ struct engine_impl {
     void settle(); // eventless steps; throws step_failure on a loop
     void arm(std::uint16_t timer);
     void apply_sla(const sla_trigger& t);
+    void apply_triggers();
     void schedule_sla(std::uint16_t sla);
     void finish_slas();
     void fire(const timer_queue<timer_payload>::fired& f);
