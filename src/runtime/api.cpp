@@ -88,26 +88,25 @@ result engine::assign(case_id id, std::string_view duty, std::string_view person
 
 result engine::advance(time_point now) { return impl_->advance(to_ticks(now), true); }
 
-bool engine::contains(case_id id) const { return impl_->index.count(id) != 0; }
+bool engine::contains(case_id id) const { return impl_->index.contains(id); }
 
 case_view engine::get(case_id id) const {
-    auto it = impl_->index.find(id);
-    if (it == impl_->index.end()) throw error("careflow.runtime.unknown_case", "no case " + std::to_string(id));
-    return impl_->view(it->second);
+    const auto slot = impl_->index.find(id);
+    if (slot == none32) throw error("careflow.runtime.unknown_case", "no case " + std::to_string(id));
+    return impl_->view(slot);
 }
 
 std::size_t engine::size() const { return impl_->index.size(); }
 std::vector<case_id> engine::cases() const { return impl_->order; }
 
 bool engine::erase(case_id id) {
-    auto it = impl_->index.find(id);
-    if (it == impl_->index.end() || !impl_->slots[it->second].finished) return false;
-    const std::uint32_t slot = it->second;
+    const std::uint32_t slot = impl_->index.find(id);
+    if (slot == none32 || !impl_->slots[slot].finished) return false;
     for (auto& t : impl_->slots[slot].timers)
         if (!t.handle.empty()) impl_->queue.cancel(t.handle);
     impl_->slots[slot] = case_data{};
     impl_->free_slots.push_back(slot);
-    impl_->index.erase(it);
+    impl_->index.erase(id);
     auto& o = impl_->order;
     o.erase(std::remove(o.begin(), o.end(), id), o.end());
     return true;
@@ -214,11 +213,10 @@ void action_context::set(std::string_view name, const value& v) {
     if (!i)
         throw error("careflow.runtime.unknown_variable", "no variable '" + std::string(name) + "' in " + prog().name());
     const auto& decl = prog().variables()[*i];
-    case_data& c = e_->slots[e_->cur];
     if (decl.type == value_type::text) {
         if (v.type() != value_type::text)
             throw error("careflow.runtime.bad_payload", "variable '" + std::string(name) + "' is text");
-        c.texts[decl.text_slot] = std::get<std::string>(v.get());
+        e_->text(decl.text_slot) = std::get<std::string>(v.get());
         return;
     }
     cell out{};
@@ -226,7 +224,7 @@ void action_context::set(std::string_view name, const value& v) {
         throw error("careflow.runtime.bad_payload", "variable '" + std::string(name) + "' is " +
                                                         std::string(to_string(decl.type)) + "; " + v.to_string() +
                                                         " does not fit");
-    c.vars[*i] = out;
+    e_->var(*i) = out;
 }
 
 value action_context::field(std::string_view name) const {

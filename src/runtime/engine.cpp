@@ -183,15 +183,49 @@ void engine_impl::begin(std::uint32_t slot, ticks t, std::uint32_t actor, event_
     spawns.clear();
     triggers.clear();
     const case_data& c = slots[slot];
-    saved.state = c.state;
-    saved.finished = c.finished;
-    saved.entered_at = c.entered_at;
-    saved.vars.assign(c.vars.begin(), c.vars.end());
-    saved.texts.resize(c.texts.size());
-    for (std::size_t i = 0; i < c.texts.size(); ++i) saved.texts[i].assign(c.texts[i]);
-    saved.assignees.assign(c.assignees.begin(), c.assignees.end());
-    saved.timers.assign(c.timers.begin(), c.timers.end());
-    saved.slas.assign(c.slas.begin(), c.slas.end());
+    saved = {c.state, c.finished, c.entered_at};
+    undo_vars.clear();
+    undo_text_count = 0;
+    undo_assignees.clear();
+    undo_timers.clear();
+    undo_slas.clear();
+}
+
+cell& engine_impl::var(std::uint16_t i) {
+    cell& v = slots[cur].vars[i];
+    undo_vars.emplace_back(i, v);
+    return v;
+}
+
+std::string& engine_impl::text(std::uint16_t slot) {
+    std::string& v = slots[cur].texts[slot];
+    if (undo_text_count == undo_texts.size()) undo_texts.emplace_back();
+    undo_texts[undo_text_count].first = slot;
+    undo_texts[undo_text_count].second.assign(v);
+    ++undo_text_count;
+    return v;
+}
+
+std::uint32_t& engine_impl::assignee(std::uint16_t duty) {
+    std::uint32_t& v = slots[cur].assignees[duty];
+    undo_assignees.emplace_back(duty, v);
+    return v;
+}
+
+timer_state& engine_impl::timer(std::uint16_t i) {
+    timer_state& v = slots[cur].timers[i];
+    for (const auto& u : undo_timers)
+        if (u.first == i) return v;
+    undo_timers.emplace_back(i, v);
+    return v;
+}
+
+sla_clock& engine_impl::clock_of(std::uint16_t sla) {
+    sla_clock& v = slots[cur].slas[sla];
+    for (const auto& u : undo_slas)
+        if (u.first == sla) return v;
+    undo_slas.emplace_back(sla, v);
+    return v;
 }
 
 void engine_impl::rollback() {
@@ -199,11 +233,12 @@ void engine_impl::rollback() {
     c.state = saved.state;
     c.finished = saved.finished;
     c.entered_at = saved.entered_at;
-    c.vars.assign(saved.vars.begin(), saved.vars.end());
-    for (std::size_t i = 0; i < c.texts.size(); ++i) c.texts[i].assign(saved.texts[i]);
-    c.assignees.assign(saved.assignees.begin(), saved.assignees.end());
-    c.timers.assign(saved.timers.begin(), saved.timers.end());
-    c.slas.assign(saved.slas.begin(), saved.slas.end());
+    // Newest first, so each part ends at the value it had before the step.
+    for (auto it = undo_vars.rbegin(); it != undo_vars.rend(); ++it) c.vars[it->first] = it->second;
+    for (std::size_t i = undo_text_count; i-- > 0;) c.texts[undo_texts[i].first].assign(undo_texts[i].second);
+    for (auto it = undo_assignees.rbegin(); it != undo_assignees.rend(); ++it) c.assignees[it->first] = it->second;
+    for (const auto& [i, t] : undo_timers) c.timers[i] = t;
+    for (const auto& [i, k] : undo_slas) c.slas[i] = k;
     effects.clear();
     spawns.clear();
 }
@@ -226,7 +261,7 @@ ticks engine_impl::elapsed(const sla_clock& c, std::uint16_t cal, ticks at_) con
 void engine_impl::arm(std::uint16_t t) {
     case_data& c = slots[cur];
     const program_timer& spec = prog_of(c).timers()[t];
-    timer_state& ts = c.timers[t];
+    timer_state& ts = timer(t);
     ts.fires = 0;
     ++ts.epoch;
     if (spec.kind == timer_kind::at) {
@@ -259,8 +294,9 @@ void engine_impl::exit(state_index s) {
     current_path = &st.path;
     for (const auto& a : p.actions(st.exit_actions)) run(a);
     for (auto t : p.state_timers(st.timers)) {
-        c.timers[t].due = no_time;
-        ++c.timers[t].epoch;
+        timer_state& ts = timer(t);
+        ts.due = no_time;
+        ++ts.epoch;
     }
     for (const auto& tr : p.on_leave(s)) triggers.push_back(tr);
 }
@@ -288,17 +324,17 @@ void engine_impl::run(const program_action& a) {
         const program_variable& v = p.variables()[a.target];
         const cell r = p.expressions()[a.value].evaluate(context());
         if (v.type == value_type::text)
-            c.texts[v.text_slot].assign(*r.s);
+            text(v.text_slot).assign(*r.s);
         else
-            c.vars[a.target] = r;
+            var(a.target) = r;
         return;
     }
     case action_kind::assign: {
         const cell r = p.expressions()[a.value].evaluate(context());
-        c.assignees[a.target] = person_of(*r.s);
+        assignee(a.target) = person_of(*r.s);
         return;
     }
-    case action_kind::unassign: c.assignees[a.target] = none32; return;
+    case action_kind::unassign: assignee(a.target) = none32; return;
     case action_kind::spawn: {
         const installed* child = find_program(a.name);
         if (!child) throw step_failure{reason::spawn_failed, "spawn of unknown procedure '" + a.name + "'"};
@@ -385,7 +421,7 @@ void engine_impl::apply_sla(const sla_trigger& t) {
     case_data& c = slots[cur];
     const program& p = prog_of(c);
     const program_sla& spec = p.slas()[t.sla];
-    sla_clock& k = c.slas[t.sla];
+    sla_clock& k = clock_of(t.sla);
     auto report = [&](sla_event e) {
         effect f;
         f.what = effect::kind::sla;
@@ -483,8 +519,8 @@ void engine_impl::schedule_sla(std::uint16_t s) {
     case_data& c = slots[cur];
     const program& p = prog_of(c);
     const program_sla& spec = p.slas()[s];
-    sla_clock& k = c.slas[s];
-    timer_state& ts = c.timers[p.timers().size() + s];
+    const sla_clock& k = c.slas[s];
+    timer_state& ts = timer(static_cast<std::uint16_t>(p.timers().size() + s));
     ++ts.epoch;
     ts.due = no_time;
     if (k.status != sla_status::running) return;
@@ -505,7 +541,9 @@ void engine_impl::finish_slas() {
     for (std::uint16_t s = 0; s < c.slas.size(); ++s)
         if (c.slas[s].status == sla_status::running || c.slas[s].status == sla_status::paused)
             apply_sla({s, sla_effect::cancel});
-    for (auto& t : c.timers) {
+    for (std::uint16_t i = 0; i < c.timers.size(); ++i) {
+        if (c.timers[i].due == no_time) continue;
+        timer_state& t = timer(i);
         t.due = no_time;
         ++t.epoch;
     }
@@ -629,9 +667,8 @@ void engine_impl::commit(const record& input) {
         effects.push_back(f);
     }
     // Reconcile the queue with each timer slot's desired state.
-    for (std::size_t i = 0; i < c.timers.size(); ++i) {
+    for (const auto& [i, before] : undo_timers) {
         timer_state& t = c.timers[i];
-        const timer_state& before = i < saved.timers.size() ? saved.timers[i] : timer_state{};
         if (t.epoch == before.epoch && t.due == before.due) continue;
         if (!t.handle.empty()) queue.cancel(t.handle);
         t.handle = {};
@@ -747,7 +784,7 @@ result engine_impl::start(std::uint16_t prog, case_id id, const payload& vars, t
         return failed(code, std::move(detail));
     };
     if (clock != no_time && t < clock) return reject(reason::time_backwards, "time went backwards");
-    if (index.count(id)) return reject(reason::duplicate_case, "case " + std::to_string(id) + " already exists");
+    if (index.contains(id)) return reject(reason::duplicate_case, "case " + std::to_string(id) + " already exists");
     for (std::size_t i = 0; i < p.calendars().size(); ++i)
         if (!programs[prog].calendars[i])
             return reject(reason::unknown_calendar, "calendar '" + p.calendars()[i] + "' is not set on the engine");
@@ -806,7 +843,7 @@ result engine_impl::start(std::uint16_t prog, case_id id, const payload& vars, t
         c.has_parent = true;
     }
     c.state = p.initial_leaf();
-    index.emplace(id, slot);
+    index.insert(id, slot);
     order.push_back(id);
     in.payload = 0;
     // Journal the resolved initial variables so a replay starts from exactly these values.
@@ -823,7 +860,6 @@ result engine_impl::start(std::uint16_t prog, case_id id, const payload& vars, t
         }
     }
     begin(slot, t, actor, no_index);
-    saved.timers.clear(); // nothing was armed before the start
     try {
         const program& pr = *programs[prog].p;
         for (auto s : pr.initial_entries()) enter(s);
@@ -865,9 +901,10 @@ result engine_impl::dispatch(case_id id, std::string_view ev, const payload& giv
         return failed(code, std::move(detail));
     };
     if (clock != no_time && t < clock) return reject(reason::time_backwards, "time went backwards");
-    auto it = index.find(id);
-    if (it == index.end()) return reject(reason::unknown_case, "no case " + std::to_string(id));
-    const std::uint32_t slot = it->second;
+    // Slots are stable indexes and no case is erased while timers fire, so one lookup
+    // serves the whole input.
+    const std::uint32_t slot = index.find(id);
+    if (slot == none32) return reject(reason::unknown_case, "no case " + std::to_string(id));
     const program& p = prog_of(slots[slot]);
     in.prog = slots[slot].prog;
     in.from = in.to = slots[slot].state;
@@ -902,11 +939,9 @@ result engine_impl::dispatch(case_id id, std::string_view ev, const payload& giv
         advance(t, false);
         fields = std::move(f);
         field_texts = std::move(ft);
-        it = index.find(id);
-        if (it == index.end()) return reject(reason::unknown_case, "no case " + std::to_string(id));
     }
     clock = std::max(clock, t);
-    cur = it->second;
+    cur = slot;
     now = t;
     who = actor;
     event = *e;
@@ -928,17 +963,16 @@ result engine_impl::assign(case_id id, std::string_view duty, std::string_view p
         return failed(code, std::move(detail));
     };
     if (clock != no_time && t < clock) return reject(reason::time_backwards, "time went backwards");
-    auto it = index.find(id);
-    if (it == index.end()) return reject(reason::unknown_case, "no case " + std::to_string(id));
-    const program& p = prog_of(slots[it->second]);
-    in.prog = slots[it->second].prog;
+    const std::uint32_t slot = index.find(id);
+    if (slot == none32) return reject(reason::unknown_case, "no case " + std::to_string(id));
+    const program& p = prog_of(slots[slot]);
+    in.prog = slots[slot].prog;
     const auto d = p.find_duty(duty);
     if (!d) return reject(reason::unknown_duty, "procedure '" + p.name() + "' has no duty '" + std::string(duty) + "'");
     in.index = *d;
     advance(t, false);
     clock = std::max(clock, t);
-    it = index.find(id);
-    case_data& c = slots[it->second];
+    case_data& c = slots[slot];
     c.assignees[*d] = person_of(person_name);
     in.result = outcome::applied;
     in.from = in.to = c.state;

@@ -64,7 +64,7 @@ std::string engine::snapshot() const {
     out << "spawn " << e.next_spawn << '\n';
     out << "seq " << e.queue.next_seq() << '\n';
     for (case_id id : e.order) {
-        const auto& c = e.slots[e.index.at(id)];
+        const auto& c = e.slots[e.index.find(id)];
         const program& p = e.prog_of(c);
         out << "case " << c.id << ' ' << esc(p.name()) << ' ' << p.version() << ' ' << esc(p.states()[c.state].name)
             << ' ' << (c.finished ? 1 : 0) << ' ' << c.started_at << ' ' << c.entered_at << ' '
@@ -188,7 +188,7 @@ void engine::restore(std::string_view text) {
             if (!found)
                 throw bad("careflow.snapshot.unknown_program",
                           "procedure '" + name + "' version " + std::to_string(version) + " is not installed");
-            if (fresh->index.count(id))
+            if (fresh->index.contains(id))
                 throw bad("careflow.snapshot.bad_line", "case " + std::to_string(id) + " twice");
             p = found->p.get();
             slot = static_cast<std::uint32_t>(fresh->slots.size());
@@ -220,7 +220,7 @@ void engine::restore(std::string_view text) {
             c->assignees.assign(p->duties().size(), detail::none32);
             c->timers.assign(p->timers().size() + p->slas().size(), detail::timer_state{});
             c->slas.assign(p->slas().size(), sla_clock{});
-            fresh->index.emplace(id, slot);
+            fresh->index.insert(id, slot);
             fresh->order.push_back(id);
         } else if (tag == "var") {
             in_case();
