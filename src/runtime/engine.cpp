@@ -769,20 +769,10 @@ void engine_impl::commit(const record& input) {
 result engine_impl::start(std::uint16_t prog, case_id id, const payload& vars, ticks t, std::uint32_t actor,
                           case_id parent) {
     const program& p = *programs[prog].p;
-    record in;
-    in.time = t;
-    in.kind = record_kind::start;
-    in.id = id;
+    record in = input(record_kind::start, id, t, actor);
     in.other = parent;
     in.prog = prog;
-    in.actor = actor;
-    auto reject = [&](reason code, std::string detail) {
-        in.result = outcome::error;
-        in.code = code;
-        in.text = store_text(detail);
-        log(in);
-        return failed(code, std::move(detail));
-    };
+    auto reject = [&](reason code, std::string detail) { return this->reject(in, code, std::move(detail)); };
     if (clock != no_time && t < clock) return reject(reason::time_backwards, "time went backwards");
     if (index.contains(id)) return reject(reason::duplicate_case, "case " + std::to_string(id) + " already exists");
     for (std::size_t i = 0; i < p.calendars().size(); ++i)
@@ -888,18 +878,8 @@ result engine_impl::start(std::uint16_t prog, case_id id, const payload& vars, t
 
 result engine_impl::dispatch(case_id id, std::string_view ev, const payload& given, ticks t, std::uint32_t actor,
                              record_kind kind) {
-    record in;
-    in.time = t;
-    in.kind = kind;
-    in.id = id;
-    in.actor = actor;
-    auto reject = [&](reason code, std::string detail) {
-        in.result = outcome::error;
-        in.code = code;
-        in.text = store_text(detail);
-        log(in);
-        return failed(code, std::move(detail));
-    };
+    record in = input(kind, id, t, actor);
+    auto reject = [&](reason code, std::string detail) { return this->reject(in, code, std::move(detail)); };
     if (clock != no_time && t < clock) return reject(reason::time_backwards, "time went backwards");
     // Slots are stable indexes and no case is erased while timers fire, so one lookup
     // serves the whole input.
@@ -933,12 +913,13 @@ result engine_impl::dispatch(case_id id, std::string_view ev, const payload& giv
     if (matched != given.fields().size())
         return reject(reason::bad_payload, "event '" + std::string(ev) + "' has no such payload field");
     if (kind == record_kind::dispatch && queue.next_due() <= t) {
-        // Keep the payload aside: the timers about to fire reuse the field buffers.
-        std::vector<cell> f = fields;
-        std::vector<std::string> ft = field_texts;
+        // Hold the payload aside (by swapping buffers: no allocation) while the timers
+        // about to fire use the field buffers for their own events.
+        fields.swap(held_fields);
+        field_texts.swap(held_field_texts);
         advance(t, false);
-        fields = std::move(f);
-        field_texts = std::move(ft);
+        fields.swap(held_fields);
+        field_texts.swap(held_field_texts);
     }
     clock = std::max(clock, t);
     cur = slot;
@@ -950,18 +931,8 @@ result engine_impl::dispatch(case_id id, std::string_view ev, const payload& giv
 
 result engine_impl::assign(case_id id, std::string_view duty, std::string_view person_name, ticks t,
                            std::uint32_t actor) {
-    record in;
-    in.time = t;
-    in.kind = record_kind::assign;
-    in.id = id;
-    in.actor = actor;
-    auto reject = [&](reason code, std::string detail) {
-        in.result = outcome::error;
-        in.code = code;
-        in.text = store_text(detail);
-        log(in);
-        return failed(code, std::move(detail));
-    };
+    record in = input(record_kind::assign, id, t, actor);
+    auto reject = [&](reason code, std::string detail) { return this->reject(in, code, std::move(detail)); };
     if (clock != no_time && t < clock) return reject(reason::time_backwards, "time went backwards");
     const std::uint32_t slot = index.find(id);
     if (slot == none32) return reject(reason::unknown_case, "no case " + std::to_string(id));
@@ -1089,6 +1060,23 @@ void engine_impl::fire(const timer_queue<timer_payload>::fired& f) {
 }
 
 // ---- journal ----------------------------------------------------------------
+
+record engine_impl::input(record_kind kind, case_id id, ticks t, std::uint32_t actor) {
+    record in;
+    in.time = t;
+    in.kind = kind;
+    in.id = id;
+    in.actor = actor;
+    return in;
+}
+
+result engine_impl::reject(record in, reason code, std::string detail) {
+    in.result = outcome::error;
+    in.code = code;
+    in.text = store_text(detail);
+    log(in);
+    return failed(code, std::move(detail));
+}
 
 std::uint32_t engine_impl::store_payload(bool variables) {
     if (!options.journal || (fields.empty() && !variables)) return 0;

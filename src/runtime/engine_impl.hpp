@@ -222,6 +222,8 @@ struct engine_impl {
     event_index event = no_index;
     std::vector<cell> fields;
     std::vector<std::string> field_texts;
+    std::vector<cell> held_fields; ///< the payload held aside while timers fire
+    std::vector<std::string> held_field_texts;
     std::vector<effect> effects;
     std::vector<pending_spawn> spawns;
     std::vector<sla_trigger> triggers;
@@ -287,6 +289,10 @@ struct engine_impl {
     ticks elapsed(const sla_clock& c, std::uint16_t calendar, ticks at) const;
 
     // journal
+    /// An input record for `kind` on case `id` at `t` by `actor`.
+    static record input(record_kind kind, case_id id, ticks t, std::uint32_t actor);
+    /// Journal `in` as an error and return the matching result.
+    result reject(record in, reason code, std::string detail);
     std::uint32_t store_payload(bool variables);
     std::uint32_t store_text(std::string s);
     void log(record r);

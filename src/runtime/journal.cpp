@@ -1,6 +1,8 @@
 // Journal entries: conversion from the engine's compact records, and the text format.
 #include "engine_impl.hpp"
 
+#include "../detail/text.hpp"
+
 #include <careflow/error.hpp>
 #include <careflow/program/context.hpp>
 
@@ -153,40 +155,8 @@ namespace {
 
 constexpr std::string_view journal_header = "careflow-journal 1";
 
-std::string escape(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-        case '%': out += "%25"; break;
-        case '\t': out += "%09"; break;
-        case '\n': out += "%0A"; break;
-        case '\r': out += "%0D"; break;
-        case ';': out += "%3B"; break;
-        case '=': out += "%3D"; break;
-        case ',': out += "%2C"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
-
-bool unescape(std::string_view s, std::string& out) {
-    out.clear();
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] != '%') {
-            out += s[i];
-            continue;
-        }
-        if (i + 2 >= s.size()) return false;
-        int v = 0;
-        const auto r = std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16);
-        if (r.ec != std::errc() || r.ptr != s.data() + i + 3) return false;
-        out += static_cast<char>(v);
-        i += 2;
-    }
-    return true;
-}
+std::string escape(std::string_view s) { return detail::percent_encode(s, "\t\n\r;=,"); }
+bool unescape(std::string_view s, std::string& out) { return detail::percent_decode(s, out); }
 
 std::vector<std::string_view> split(std::string_view s, char sep) {
     std::vector<std::string_view> out;

@@ -2,6 +2,7 @@
 #include "engine_impl.hpp"
 
 #include "../detail/expr_compiler.hpp"
+#include "../detail/text.hpp"
 
 #include <careflow/error.hpp>
 #include <careflow/program/context.hpp>
@@ -19,37 +20,15 @@ namespace {
 
 constexpr std::string_view snapshot_header = "careflow-snapshot 1";
 
-std::string esc(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        if (c == '%' || c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            static const char* hex = "0123456789ABCDEF";
-            out += '%';
-            out += hex[(static_cast<unsigned char>(c) >> 4) & 0xF];
-            out += hex[static_cast<unsigned char>(c) & 0xF];
-        } else {
-            out += c;
-        }
-    }
-    return out.empty() ? "%" : out; // a lone % stands for the empty string
-}
+// Fields are separated by spaces; a lone % stands for the empty string.
+std::string esc(std::string_view s) { return s.empty() ? "%" : detail::percent_encode(s, " \t\n\r"); }
 
 bool unesc(std::string_view s, std::string& out) {
-    out.clear();
-    if (s == "%") return true;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] != '%') {
-            out += s[i];
-            continue;
-        }
-        if (i + 2 >= s.size()) return false;
-        int v = 0;
-        const auto r = std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16);
-        if (r.ec != std::errc() || r.ptr != s.data() + i + 3) return false;
-        out += static_cast<char>(v);
-        i += 2;
+    if (s == "%") {
+        out.clear();
+        return true;
     }
-    return true;
+    return detail::percent_decode(s, out);
 }
 
 std::string t(ticks v) { return v == no_time ? "-" : std::to_string(v); }

@@ -117,32 +117,35 @@ void calendar::reindex() {
 }
 
 const calendar::intervals& calendar::day_hours(std::int64_t day) const noexcept {
-    auto it = std::lower_bound(exceptions_.begin(), exceptions_.end(), day,
-                               [](const exception_day& e, std::int64_t d) { return e.day < d; });
-    if (it != exceptions_.end() && it->day == day) return it->open;
+    const std::size_t i = exceptions_before(day);
+    if (i < exceptions_.size() && exceptions_[i].day == day) return exceptions_[i].open;
     return week_[static_cast<std::size_t>(weekday_of(day))];
 }
 
 ticks calendar::day_total(std::int64_t day) const noexcept { return total_of(day_hours(day)); }
 
-ticks calendar::cum_time(std::int64_t day) const noexcept {
+// Weekly amount for the whole weeks and the head of the last one, plus the exceptions'
+// corrections before `day`. One shape for open time and for working-day counts.
+template <class T>
+static T cumulative(std::int64_t day, T per_week, const std::array<T, 8>& head, const std::vector<T>& corrections,
+                    std::size_t exceptions_before) noexcept {
     const std::int64_t weeks = floor_div(day, 7);
     const auto rest = static_cast<std::size_t>(day - weeks * 7);
-    const auto k =
-        static_cast<std::size_t>(std::lower_bound(exceptions_.begin(), exceptions_.end(), day,
-                                                  [](const exception_day& e, std::int64_t d) { return e.day < d; }) -
-                                 exceptions_.begin());
-    return weeks * week_time_ + head_time_[rest] + exception_time_[k];
+    return weeks * per_week + head[rest] + corrections[exceptions_before];
+}
+
+std::size_t calendar::exceptions_before(std::int64_t day) const noexcept {
+    return static_cast<std::size_t>(std::lower_bound(exceptions_.begin(), exceptions_.end(), day,
+                                                     [](const exception_day& e, std::int64_t d) { return e.day < d; }) -
+                                    exceptions_.begin());
+}
+
+ticks calendar::cum_time(std::int64_t day) const noexcept {
+    return cumulative(day, week_time_, head_time_, exception_time_, exceptions_before(day));
 }
 
 std::int64_t calendar::cum_days(std::int64_t day) const noexcept {
-    const std::int64_t weeks = floor_div(day, 7);
-    const auto rest = static_cast<std::size_t>(day - weeks * 7);
-    const auto k =
-        static_cast<std::size_t>(std::lower_bound(exceptions_.begin(), exceptions_.end(), day,
-                                                  [](const exception_day& e, std::int64_t d) { return e.day < d; }) -
-                                 exceptions_.begin());
-    return weeks * week_days_ + head_days_[rest] + exception_days_[k];
+    return cumulative(day, week_days_, head_days_, exception_days_, exceptions_before(day));
 }
 
 ticks calendar::within(const intervals& hours, ticks tod) noexcept {

@@ -92,6 +92,7 @@ private:
     void reindex();
     [[nodiscard]] const intervals& day_hours(std::int64_t day) const noexcept;
     [[nodiscard]] ticks day_total(std::int64_t day) const noexcept;
+    [[nodiscard]] std::size_t exceptions_before(std::int64_t day) const noexcept;
     [[nodiscard]] ticks cum_time(std::int64_t day) const noexcept;        // open time before local day `day`
     [[nodiscard]] std::int64_t cum_days(std::int64_t day) const noexcept; // working days before `day`
     [[nodiscard]] ticks open_before(ticks local) const noexcept;          // open time before a local instant
