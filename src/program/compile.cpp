@@ -10,6 +10,7 @@
 #include <careflow/program/program.hpp>
 
 #include <algorithm>
+#include <optional>
 
 namespace careflow {
 namespace {
@@ -104,16 +105,22 @@ private:
         return no_index;
     }
 
-    // An expression giving a value of type `want` (a constant is converted to that slot's type).
-    std::uint16_t value_expression(const expr& e, const event_decl* ev, value_type want,
-                                   const std::vector<std::string>& symbols) {
+    // An expression giving a value of type `want` (a constant is converted to that slot's
+    // type); no `want`: whatever type the expression has (spawn bindings, checked at spawn).
+    std::uint16_t value_expression(const expr& e, const event_decl* ev, std::optional<value_type> want,
+                                   const std::vector<std::string>& symbols = {}) {
         index16(out_.expressions_, "expressions");
         expression code;
-        if (e.node()->op == expr_op::constant && want != value_type::text) {
+        const bool constant = e.node()->op == expr_op::constant;
+        if (constant && !want && e.node()->constant.type() == value_type::enumeration)
+            throw error("careflow.program.unsupported",
+                        "a symbol constant cannot be bound to a spawned case's variable; bind text instead");
+        const value_type type = want ? *want : constant ? *e.node()->constant.type() : value_type::text;
+        if (constant && type != value_type::text) {
             cell c{};
-            detail::to_cell(e.node()->constant, want, symbols, c);
+            detail::to_cell(e.node()->constant, type, symbols, c);
             code.code.push_back({opcode::push_const, comparison::eq, 0, c});
-            code.type = want;
+            code.type = type;
             code.source = e.to_string();
         } else {
             const auto problem = detail::compile_expression(e, detail::expr_scope{&p_.variables(), ev}, code);
@@ -125,19 +132,6 @@ private:
         }
         out_.expressions_.push_back(std::move(code));
         return static_cast<std::uint16_t>(out_.expressions_.size() - 1);
-    }
-
-    std::uint16_t any_expression(const expr& e, const event_decl* ev) {
-        if (e.node()->op == expr_op::constant) {
-            // A constant binding keeps its own type (a symbol stays unresolved until the child is known).
-            const value_type t = *e.node()->constant.type();
-            static const std::vector<std::string> none;
-            if (t == value_type::enumeration)
-                throw error("careflow.program.unsupported",
-                            "a symbol constant cannot be bound to a spawned case's variable; bind text instead");
-            return value_expression(e, ev, t, none);
-        }
-        return value_expression(e, ev, value_type::boolean /* unused */, {});
     }
 
     index_range actions(const std::vector<action>& as, const event_decl* ev) {
@@ -157,11 +151,12 @@ private:
             }
             case action_kind::assign:
                 pa.target = position(out_.duties_, a.target);
-                pa.value = value_expression(a.value, ev, value_type::text, {});
+                pa.value = value_expression(a.value, ev, value_type::text);
                 break;
             case action_kind::unassign: pa.target = position(out_.duties_, a.target); break;
             case action_kind::spawn:
-                for (const auto& [name, e] : a.bindings) pa.bindings.emplace_back(name, any_expression(e, ev));
+                for (const auto& [name, e] : a.bindings)
+                    pa.bindings.emplace_back(name, value_expression(e, ev, std::nullopt));
                 break;
             case action_kind::notify:
                 note(out_.topics_, a.target);
@@ -231,7 +226,7 @@ private:
             pt.working_days = t.delay.working_days;
             pt.count = t.count;
             pt.calendar = position(out_.calendars_, t.calendar);
-            if (t.kind == timer_kind::at) pt.deadline = value_expression(t.deadline, nullptr, value_type::time, {});
+            if (t.kind == timer_kind::at) pt.deadline = value_expression(t.deadline, nullptr, value_type::time);
             per_state[pt.state].push_back(static_cast<std::uint16_t>(out_.timers_.size()));
             out_.timers_.push_back(std::move(pt));
         }
@@ -269,7 +264,7 @@ private:
             if (!d.when.condition.empty()) {
                 index16(out_.guards_, "guards");
                 out_.guards_.push_back(
-                    {value_expression(d.when.condition, ev, value_type::boolean, {}), {}, d.when.to_string()});
+                    {value_expression(d.when.condition, ev, value_type::boolean), {}, d.when.to_string()});
                 cd.guard = static_cast<std::uint16_t>(out_.guards_.size() - 1);
             } else if (d.when.predicate) {
                 out_.guards_.push_back({no_index, d.when.predicate, d.when.to_string()});

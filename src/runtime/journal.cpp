@@ -171,6 +171,8 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
 
 } // namespace
 
+namespace detail {
+
 std::string encode_value(const value& v) {
     struct visitor {
         std::string operator()(std::monostate) const { return "-"; }
@@ -237,6 +239,11 @@ bool decode_value(std::string_view s, value& out) {
     default: return false;
     }
 }
+
+} // namespace detail
+
+using detail::decode_value;
+using detail::encode_value;
 
 void write_journal(std::ostream& out, std::span<const journal_entry> entries) {
     out << journal_header << '\n';

@@ -13,8 +13,8 @@
 
 namespace careflow {
 
-std::string encode_value(const value& v);          // journal.cpp
-bool decode_value(std::string_view s, value& out); // journal.cpp
+using detail::decode_value;
+using detail::encode_value;
 
 namespace {
 
