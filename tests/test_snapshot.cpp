@@ -101,7 +101,7 @@ TEST_CASE("restore + replay of the journal since the snapshot equals the engine 
     // days, and invalid inputs. A snapshot is taken at a random point.
     std::mt19937_64 rng(2026);
     const char* events[] = {"answer", "hang_up", "join", "resolve", "recorded", "fly"};
-    constexpr int sequences = 1000;
+    constexpr int sequences = 2000;
     std::size_t replayed_total = 0;
     for (int run = 0; run < sequences; ++run) {
         engine a;

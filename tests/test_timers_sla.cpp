@@ -201,6 +201,9 @@ TEST_CASE("warnings fire at 50 % and 75 % exactly once, with the declared event"
     e.advance(t0 + hours(3));
     e.advance(t0 + hours(3) + minutes(30));
     CHECK(e.get(1).sla("resolution").warnings_fired == 2);
+    CHECK(e.get(1).sla("resolution").warned_at[0] == to_ticks(t0 + hours(2)));
+    CHECK(e.get(1).sla("resolution").warned_at[1] == to_ticks(t0 + hours(3)));
+    CHECK(e.get(1).sla("resolution").warned_at[2] == no_time);
     const std::vector<std::string> expected = {"resolution started @2026-Nov-23 00:00:00",
                                                "resolution warning @2026-Nov-23 02:00:00",
                                                "resolution warning @2026-Nov-23 03:00:00"};

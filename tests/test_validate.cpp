@@ -293,6 +293,9 @@ TEST_CASE("SLA clocks need a start, a positive goal and thresholds within (0, 1)
     auto bad_warning = minimal();
     bad_warning.sla("x").start(entered("a")).stop(left("a")).goal(hours(1)).warn_at({0.5, 1.0});
     CHECK(only(bad_warning, "careflow.model.invalid_sla").message.find("threshold") != std::string::npos);
+    auto many = minimal();
+    many.sla("x").start(entered("a")).stop(left("a")).goal(hours(1)).warn_at({0.1, 0.2, 0.3, 0.4, 0.5});
+    CHECK(only(many, "careflow.model.invalid_sla").message.find("at most 4") != std::string::npos);
     auto bad_duty = minimal();
     bad_duty.sla("x").start(entered("a")).stop(left("a")).goal(hours(1)).accountable("ghost");
     CHECK(only(bad_duty, "careflow.model.unknown_duty").subject == "sla 'x'");

@@ -317,6 +317,9 @@ private:
             for (const auto* cs : {&s.start, &s.stop, &s.pause, &s.resume, &s.cancel}) check_conditions(*cs, subject);
             if (s.goal.working_days < 0 || (!s.goal.in_working_days() && s.goal.elapsed <= duration(0, 0, 0)))
                 error("careflow.model.invalid_sla", subject, "needs a positive goal, not " + s.goal.to_string());
+            if (s.warnings.size() > 4)
+                error("careflow.model.invalid_sla", subject,
+                      "at most 4 warning thresholds, not " + std::to_string(s.warnings.size()));
             for (double w : s.warnings)
                 if (!(w > 0.0 && w < 1.0))
                     error("careflow.model.invalid_sla", subject,

@@ -1024,6 +1024,7 @@ void engine_impl::fire(const timer_queue<timer_payload>::fired& f) {
     if (k.warnings_fired < spec.warnings.size()) {
         what = sla_event::warning;
         fraction = spec.warnings[k.warnings_fired];
+        k.warned_at[k.warnings_fired] = f.due;
         ++k.warnings_fired;
         send = spec.warning_event;
     } else {

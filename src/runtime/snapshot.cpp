@@ -62,7 +62,8 @@ std::string engine::snapshot() const {
             out << "sla " << esc(p.slas()[s].name) << ' ' << static_cast<int>(k.status) << ' ' << t(k.started_at) << ' '
                 << t(k.resumed_at) << ' ' << t(k.paused_at) << ' ' << t(k.stopped_at) << ' ' << t(k.breached_at) << ' '
                 << t(k.due) << ' ' << k.elapsed_before << ' ' << k.paused_total << ' ' << k.goal << ' '
-                << static_cast<int>(k.warnings_fired) << ' ' << k.cycles << ' '
+                << static_cast<int>(k.warnings_fired) << ' ' << t(k.warned_at[0]) << ' ' << t(k.warned_at[1]) << ' '
+                << t(k.warned_at[2]) << ' ' << t(k.warned_at[3]) << ' ' << k.cycles << ' '
                 << (k.accountable == detail::none32 ? std::string("-") : esc(e.people[k.accountable])) << '\n';
         }
         for (std::size_t i = 0; i < c.timers.size(); ++i) {
@@ -225,7 +226,7 @@ void engine::restore(std::string_view text) {
             c->assignees[*d] = fresh->person_of(str(w[2]));
         } else if (tag == "sla") {
             in_case();
-            need(15);
+            need(19);
             std::size_t s = p->slas().size();
             for (std::size_t i = 0; i < p->slas().size(); ++i)
                 if (p->slas()[i].name == str(w[1])) s = i;
@@ -246,9 +247,12 @@ void engine::restore(std::string_view text) {
             num(w[10], k.paused_total);
             num(w[11], k.goal);
             num(w[12], warnings);
+            if (warnings < 0 || warnings > static_cast<int>(sla_clock::max_warnings))
+                throw bad("careflow.snapshot.bad_value", "bad warning count");
             k.warnings_fired = static_cast<std::uint8_t>(warnings);
-            num(w[13], k.cycles);
-            k.accountable = w[14] == "-" ? detail::none32 : fresh->person_of(str(w[14]));
+            for (std::size_t i = 0; i < sla_clock::max_warnings; ++i) num(w[13 + i], k.warned_at[i]);
+            num(w[17], k.cycles);
+            k.accountable = w[18] == "-" ? detail::none32 : fresh->person_of(str(w[18]));
         } else if (tag == "timer") {
             in_case();
             need(5);

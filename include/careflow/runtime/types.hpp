@@ -5,6 +5,7 @@
 #include <careflow/model/value.hpp>
 #include <careflow/program/program.hpp>
 
+#include <array>
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
@@ -95,7 +96,11 @@ struct sla_clock {
     ticks paused_total = 0;      ///< wall-clock time spent paused
     ticks goal = 0;              ///< open time allowed (working-day goals are converted at start)
     std::uint8_t warnings_fired = 0;
-    std::uint16_t cycles = 0;                                              ///< completed cycles (met or breached)
+    std::uint16_t cycles = 0; ///< completed cycles (met or breached)
+    /// When each warning threshold was reached (in ascending threshold order; at most
+    /// `max_warnings` thresholds per clock, which validation enforces).
+    std::array<ticks, 4> warned_at{no_time, no_time, no_time, no_time};
+    static constexpr std::size_t max_warnings = 4;
     std::uint32_t accountable = std::numeric_limits<std::uint32_t>::max(); ///< person when it stopped or breached
 
     [[nodiscard]] bool counting() const noexcept { return status == sla_status::running; }
