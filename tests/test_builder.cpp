@@ -76,7 +76,8 @@ TEST_CASE("timers can be named, measured in a calendar, in working days, or at a
     b.internal("waiting").on("ack_due");
     const procedure p = b.build();
     CHECK(p.timers()[0].name == "acknowledge");
-    CHECK(p.timers()[0].delay.working_days == 1);
+    CHECK(p.timers()[0].delay.kind == span_kind::working_days);
+    CHECK(p.timers()[0].delay.days == 1);
     CHECK(p.timers()[0].delay.to_string() == "1 working day");
     CHECK(p.timers()[1].kind == timer_kind::at);
     CHECK(p.timers()[1].name == "waiting.remind");

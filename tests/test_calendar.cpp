@@ -162,3 +162,17 @@ TEST_CASE("add and between agree with a minute-by-minute walk on random spans") 
         REQUIRE(c.add(start, minutes(open)) == start + minutes(m));
     }
 }
+
+TEST_CASE("close_of_working_day: the same working day, or the next when closed") {
+    CHECK(center.close_of_working_day(local(2026, 11, 23, 10, 0), 0) == local(2026, 11, 23, 18, 0));
+    CHECK(center.close_of_working_day(local(2026, 11, 23, 12, 30), 0) == local(2026, 11, 23, 18, 0)); // lunch
+    CHECK(center.close_of_working_day(local(2026, 11, 23, 19, 0), 0) == local(2026, 11, 24, 18, 0));  // after close
+    CHECK(center.close_of_working_day(local(2026, 11, 28, 10, 0), 0) == local(2026, 11, 30, 18, 0));  // Saturday
+    CHECK(center.close_of_working_day(local(2026, 11, 27, 10, 0), 1) == local(2026, 11, 30, 18, 0));  // Fri + 1
+    calendar c = center_calendar();
+    c.holiday(date(2026, 11, 30));
+    CHECK(c.close_of_working_day(local(2026, 11, 27, 10, 0), 1) == local(2026, 12, 1, 18, 0));
+    CHECK(calendar().close_of_working_day(at(2026, 11, 23, 10, 0), 0) == at(2026, 11, 24, 0, 0));
+    CHECK_THROWS_WITH_AS((void)center.close_of_working_day(local(2026, 11, 23, 10, 0), -1),
+                         doctest::Contains("careflow.calendar.bad_duration"), careflow::error);
+}

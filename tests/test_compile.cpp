@@ -167,7 +167,7 @@ TEST_CASE_FIXTURE(fixture, "timers compile to specs listed on their state") {
     REQUIRE(ts.size() == 1);
     const auto& ring = p->timers()[ts[0]];
     CHECK(ring.kind == timer_kind::every);
-    CHECK(ring.delay == 5 * ticks_per_second);
+    CHECK(ring.delay.elapsed == 5 * ticks_per_second);
     CHECK(ring.count == 3);
     CHECK(ring.event == e("ring"));
     CHECK(ring.calendar == no_index);
@@ -176,7 +176,7 @@ TEST_CASE_FIXTURE(fixture, "timers compile to specs listed on their state") {
 
 TEST_CASE_FIXTURE(fixture, "SLA conditions compile to triggers per state and per event") {
     REQUIRE(p->slas().size() == 1);
-    CHECK(p->slas()[0].goal == 15 * ticks_per_second);
+    CHECK(p->slas()[0].goal.elapsed == 15 * ticks_per_second);
     CHECK(p->slas()[0].warnings == std::vector<double>{0.5, 0.75});
     REQUIRE(p->on_enter(s("ringing")).size() == 1);
     CHECK(p->on_enter(s("ringing"))[0].effect == sla_effect::start);
@@ -200,7 +200,8 @@ TEST_CASE("calendars and deadline timers compile by name and expression") {
     REQUIRE(p->calendars().size() == 1);
     CHECK(p->calendars()[0] == "center");
     CHECK(p->timers()[1].calendar == 0);
-    CHECK(p->timers()[1].working_days == 1);
+    CHECK(p->timers()[1].delay.kind == span_kind::working_days);
+    CHECK(p->timers()[1].delay.days == 1);
     CHECK(p->slas()[0].calendar == 0);
     const auto& deadline = p->timers()[0];
     REQUIRE(deadline.deadline != no_index);

@@ -318,3 +318,63 @@ TEST_CASE("when one input triggers several clock changes they apply as cancel, s
     CHECK(k.status == sla_status::running);
     CHECK(k.started_at == to_ticks(t0 + minutes(10)));
 }
+
+TEST_CASE("a deadline timer in a calendar moves from a closed day to the next opening") {
+    procedure_builder b{"callback"};
+    b.variable("due", value_type::time).event("call_due").event("done");
+    b.state("planned").at(var("due"), "call_due", "center");
+    b.state("due");
+    b.state("done").final();
+    b.transition("planned", "due").on("call_due");
+    b.transition("due", "done").on("done");
+    const auto p = compile(b.build());
+    calendar c = center_calendar();
+    c.holiday(date(2026, 12, 1));                              // a Tuesday holiday
+    c.working_day(date(2026, 12, 5), {{hours(9), hours(12)}}); // a make-up Saturday
+    engine e;
+    e.set_calendar("center", c);
+    const auto t0 = local(2026, 11, 20, 10, 0);
+    e.start(p, 1, {{"due", local(2026, 11, 29, 10, 0)}}, t0, op); // Sunday → Monday 09:00
+    e.start(p, 2, {{"due", local(2026, 12, 1, 10, 0)}}, t0, op);  // holiday → Wednesday 09:00
+    e.start(p, 3, {{"due", local(2026, 12, 5, 10, 0)}}, t0, op);  // make-up Saturday: stays
+    e.start(p, 4, {{"due", local(2026, 11, 24, 10, 0)}}, t0, op); // an open Tuesday: stays
+    CHECK(e.get(1).pending_timers()[0].second == local(2026, 11, 30, 9, 0));
+    CHECK(e.get(2).pending_timers()[0].second == local(2026, 12, 2, 9, 0));
+    CHECK(e.get(3).pending_timers()[0].second == local(2026, 12, 5, 10, 0));
+    CHECK(e.get(4).pending_timers()[0].second == local(2026, 11, 24, 10, 0));
+}
+
+TEST_CASE("an SLA goal given as a deadline: met before it, breached after") {
+    procedure_builder b{"contact"};
+    b.variable("appointment_at", value_type::time).event("contacted");
+    b.state("assigned");
+    b.state("done").final();
+    b.transition("assigned", "done").on("contacted");
+    b.sla("pre_contact").start(entered("assigned")).stop(received("contacted")).goal_at(var("appointment_at"));
+    const auto p = compile(b.build());
+    engine e;
+    const auto t0 = at(2026, 11, 23, 0, 0);
+    e.start(p, 1, {{"appointment_at", t0 + hours(30)}}, t0, op);
+    e.start(p, 2, {{"appointment_at", t0 + hours(30)}}, t0, op);
+    CHECK(e.get(1).sla("pre_contact").due == to_ticks(t0 + hours(30)));
+    CHECK(e.get(1).sla("pre_contact").goal == 30 * ticks_per_hour);
+    e.dispatch(1, "contacted", t0 + hours(29), op);
+    e.advance(t0 + hours(31));
+    e.dispatch(2, "contacted", t0 + hours(31), op);
+    CHECK(e.get(1).sla("pre_contact").status == sla_status::met);
+    CHECK(e.get(2).sla("pre_contact").status == sla_status::breached);
+    // A deadline already past when the clock starts: due at once.
+    e.start(p, 3, {{"appointment_at", t0}}, t0 + hours(40), op);
+    CHECK(e.get(3).sla("pre_contact").goal == 0);
+}
+
+TEST_CASE("an SLA goal of the same working day ends at that day's close") {
+    engine e;
+    e.set_calendar("center", center_calendar());
+    const auto p = ticket(end_of_working_day(0), "center");
+    e.start(p, 1, {}, local(2026, 11, 23, 15, 0), op); // Monday 15:00 → Monday 18:00
+    CHECK(e.get(1).sla("resolution").due == to_ticks(local(2026, 11, 23, 18, 0)));
+    CHECK(e.get(1).sla("resolution").goal == 3 * ticks_per_hour);
+    e.start(p, 2, {}, local(2026, 11, 28, 11, 0), op); // Saturday → Monday 18:00
+    CHECK(e.get(2).sla("resolution").due == to_ticks(local(2026, 11, 30, 18, 0)));
+}

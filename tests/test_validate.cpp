@@ -358,3 +358,21 @@ TEST_CASE("empty names are errors") {
     n.edit("a").on_entry(notify(""));
     CHECK(only(n, "careflow.model.empty_name").subject == "state 'a' entry");
 }
+
+TEST_CASE("spans must be positive; a deadline goal must be a time") {
+    auto zero_days = minimal();
+    zero_days.edit("a").after(working_days(0), "go");
+    CHECK(has_id(zero_days.validate(), "careflow.model.invalid_timer"));
+    auto close = minimal();
+    close.edit("a").after(end_of_working_day(0), "go");
+    CHECK_FALSE(has_id(close.validate(), "careflow.model.invalid_timer"));
+    auto before = minimal();
+    before.edit("a").after(end_of_working_day(-1), "go");
+    CHECK(has_id(before.validate(), "careflow.model.invalid_timer"));
+    auto deadline = minimal();
+    deadline.variable("n", value_type::integer);
+    deadline.sla("x").start(entered("a")).stop(left("a")).goal_at(var("n"));
+    CHECK(find_id(deadline.validate(), "careflow.model.type_mismatch").subject == "sla 'x'");
+    CHECK(end_of_working_day(0).to_string() == "the same working day");
+    CHECK(working_days(2).to_string() == "2 working days");
+}

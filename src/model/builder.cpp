@@ -62,8 +62,9 @@ state_builder& state_builder::every(span period, std::string event, int count, s
     return *this;
 }
 
-state_builder& state_builder::at(expr deadline, std::string event) {
+state_builder& state_builder::at(expr deadline, std::string event, std::string calendar) {
     timer_decl t;
+    t.calendar = std::move(calendar);
     t.name = decl().name + "." + event;
     t.state = decl().name;
     t.event = std::move(event);
@@ -138,6 +139,11 @@ sla_builder& sla_builder::cancel(sla_condition c) {
 }
 sla_builder& sla_builder::goal(span g, std::string calendar) {
     decl().goal = g;
+    decl().calendar = std::move(calendar);
+    return *this;
+}
+sla_builder& sla_builder::goal_at(expr deadline, std::string calendar) {
+    decl().deadline = std::move(deadline);
     decl().calendar = std::move(calendar);
     return *this;
 }

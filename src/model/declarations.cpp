@@ -143,9 +143,23 @@ std::string render(const expr& e, int parent, bool right) {
 
 std::string expr::to_string() const { return render(*this, 0, false); }
 
+bool span::valid() const noexcept {
+    switch (kind) {
+    case span_kind::elapsed: return !elapsed.is_special() && elapsed > duration(0, 0, 0);
+    case span_kind::working_days: return days >= 1;
+    case span_kind::working_day_close: return days >= 0;
+    }
+    return false;
+}
+
 std::string span::to_string() const {
-    if (in_working_days()) return fmt::format("{} working day{}", working_days, working_days == 1 ? "" : "s");
-    return render_duration(elapsed);
+    switch (kind) {
+    case span_kind::elapsed: return render_duration(elapsed);
+    case span_kind::working_days: return fmt::format("{} working day{}", days, days == 1 ? "" : "s");
+    case span_kind::working_day_close:
+        return days == 0 ? std::string("the same working day") : fmt::format("close of working day +{}", days);
+    }
+    return "?";
 }
 
 action call(std::string name) { return action{action_kind::call, std::move(name), {}, {}, {}}; }

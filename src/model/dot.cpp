@@ -145,7 +145,8 @@ private:
     void slas() {
         out_ << "  \"__slas\" [shape=note, style=\"\", fontsize=9, label=\"";
         for (const auto& s : p_.slas()) {
-            out_ << "SLA " << escape(s.name) << ": " << escape(s.goal.to_string());
+            out_ << "SLA " << escape(s.name) << ": "
+                 << escape(s.deadline.empty() ? s.goal.to_string() : "by " + s.deadline.to_string());
             if (!s.calendar.empty()) out_ << " (" << escape(s.calendar) << ")";
             out_ << conditions("start", s.start) << conditions("stop", s.stop) << conditions("pause", s.pause)
                  << conditions("resume", s.resume) << conditions("cancel", s.cancel) << "\\l";

@@ -290,7 +290,7 @@ private:
                 check_expr(t.deadline, nullptr, subject, value_type::time, nullptr, "deadline");
                 continue;
             }
-            if (t.delay.working_days < 0 || (!t.delay.in_working_days() && t.delay.elapsed <= duration(0, 0, 0)))
+            if (!t.delay.valid())
                 error("careflow.model.invalid_timer", subject, "needs a positive delay, not " + t.delay.to_string());
             if (t.kind == timer_kind::every && t.count < 1)
                 error("careflow.model.invalid_timer", subject, "a repeating timer needs a count of at least 1");
@@ -315,7 +315,9 @@ private:
             if (s.stop.empty() && s.cancel.empty())
                 warning("careflow.model.sla_never_stops", subject, "has no stop or cancel condition");
             for (const auto* cs : {&s.start, &s.stop, &s.pause, &s.resume, &s.cancel}) check_conditions(*cs, subject);
-            if (s.goal.working_days < 0 || (!s.goal.in_working_days() && s.goal.elapsed <= duration(0, 0, 0)))
+            if (!s.deadline.empty())
+                check_expr(s.deadline, nullptr, subject, value_type::time, nullptr, "deadline");
+            else if (!s.goal.valid())
                 error("careflow.model.invalid_sla", subject, "needs a positive goal, not " + s.goal.to_string());
             if (s.warnings.size() > 4)
                 error("careflow.model.invalid_sla", subject,

@@ -213,6 +213,10 @@ private:
         return r;
     }
 
+    static program_span span_of(const span& s) {
+        return {s.kind, s.elapsed.is_special() ? 0 : to_ticks(s.elapsed), s.days};
+    }
+
     void timers() {
         std::vector<std::vector<std::uint16_t>> per_state(out_.states_.size());
         for (const auto& t : p_.timers()) {
@@ -222,8 +226,7 @@ private:
             pt.state = static_cast<state_index>(h_.find(t.state));
             pt.event = event_of(t.event);
             pt.kind = t.kind;
-            pt.delay = to_ticks(t.delay.elapsed);
-            pt.working_days = t.delay.working_days;
+            pt.delay = span_of(t.delay);
             pt.count = t.count;
             pt.calendar = position(out_.calendars_, t.calendar);
             if (t.kind == timer_kind::at) pt.deadline = value_expression(t.deadline, nullptr, value_type::time);
@@ -328,8 +331,8 @@ private:
             const auto i = index16(out_.slas_, "SLA clocks");
             program_sla ps;
             ps.name = s.name;
-            ps.goal = to_ticks(s.goal.elapsed);
-            ps.goal_working_days = s.goal.working_days;
+            ps.goal = span_of(s.goal);
+            if (!s.deadline.empty()) ps.deadline = value_expression(s.deadline, nullptr, value_type::time);
             ps.calendar = position(out_.calendars_, s.calendar);
             ps.warnings = s.warnings;
             std::sort(ps.warnings.begin(), ps.warnings.end());

@@ -248,6 +248,21 @@ ticks engine_impl::business_add(std::uint16_t cal, ticks t, ticks d) const {
     return programs[slots[cur].prog].calendars[cal]->add(t, d);
 }
 
+ticks engine_impl::span_end(const program_span& s, std::uint16_t cal, ticks from) const {
+    const calendar* c = cal == no_index ? nullptr : programs[slots[cur].prog].calendars[cal];
+    switch (s.kind) {
+    case span_kind::elapsed: return c ? c->add(from, s.elapsed) : from + s.elapsed;
+    case span_kind::working_days:
+        return c ? c->add_working_days(from, s.days) : from + static_cast<ticks>(s.days) * ticks_per_day;
+    case span_kind::working_day_close: {
+        if (c) return c->close_of_working_day(from, s.days);
+        const ticks day = from >= 0 ? from / ticks_per_day : (from - ticks_per_day + 1) / ticks_per_day;
+        return (day + 1 + s.days) * ticks_per_day; // 24×7: the end of the UTC day
+    }
+    }
+    return from;
+}
+
 ticks engine_impl::business_between(std::uint16_t cal, ticks a, ticks b) const {
     if (cal == no_index) return b - a;
     return programs[slots[cur].prog].calendars[cal]->between(a, b);
@@ -265,16 +280,12 @@ void engine_impl::arm(std::uint16_t t) {
     ts.fires = 0;
     ++ts.epoch;
     if (spec.kind == timer_kind::at) {
-        const ticks deadline = prog_of(c).expressions()[spec.deadline].evaluate(context()).i;
-        ts.due = std::max(deadline, now);
+        const ticks deadline = std::max(prog_of(c).expressions()[spec.deadline].evaluate(context()).i, now);
+        // In a calendar, a deadline that falls while it is closed moves to the next opening.
+        ts.due = spec.calendar == no_index ? deadline : programs[c.prog].calendars[spec.calendar]->next_open(deadline);
         return;
     }
-    if (spec.working_days > 0) {
-        const calendar* cal = spec.calendar == no_index ? nullptr : programs[c.prog].calendars[spec.calendar];
-        ts.due = cal ? cal->add_working_days(now, spec.working_days) : now + spec.working_days * ticks_per_day;
-    } else {
-        ts.due = business_add(spec.calendar, now, spec.delay);
-    }
+    ts.due = span_end(spec.delay, spec.calendar, now);
 }
 
 void engine_impl::enter(state_index s) {
@@ -439,13 +450,14 @@ void engine_impl::apply_sla(const sla_trigger& t) {
         k.cycles = cycles;
         k.status = sla_status::running;
         k.started_at = k.resumed_at = now;
-        if (spec.goal_working_days > 0) {
-            const calendar* cal = spec.calendar == no_index ? nullptr : programs[c.prog].calendars[spec.calendar];
-            const ticks end =
-                cal ? cal->add_working_days(now, spec.goal_working_days) : now + spec.goal_working_days * ticks_per_day;
+        if (spec.deadline != no_index) {
+            // "By this instant": the goal is the open time from now until then (0 if past).
+            const ticks end = std::max(p.expressions()[spec.deadline].evaluate(context()).i, now);
             k.goal = business_between(spec.calendar, now, end);
+        } else if (spec.goal.kind == span_kind::elapsed) {
+            k.goal = spec.goal.elapsed;
         } else {
-            k.goal = spec.goal;
+            k.goal = business_between(spec.calendar, now, span_end(spec.goal, spec.calendar, now));
         }
         k.due = business_add(spec.calendar, now, k.goal);
         report(sla_event::started);
@@ -1004,9 +1016,7 @@ void engine_impl::fire(const timer_queue<timer_payload>::fired& f) {
         ++ts.fires;
         ts.due = no_time;
         if (spec.kind == timer_kind::every && static_cast<int>(ts.fires) < spec.count) {
-            ts.due = spec.working_days > 0
-                         ? programs[c.prog].calendars[spec.calendar]->add_working_days(f.due, spec.working_days)
-                         : business_add(spec.calendar, f.due, spec.delay);
+            ts.due = span_end(spec.delay, spec.calendar, f.due);
             ts.handle = queue.arm(ts.due, timer_payload{f.payload.slot, f.payload.index, 0, ts.epoch});
         }
         for (auto* o : observers) o->timer_fired(view(cur), spec, to_time_point(f.due));

@@ -285,6 +285,8 @@ struct engine_impl {
     void fire(const timer_queue<timer_payload>::fired& f);
     eval_context context() const;
     ticks business_add(std::uint16_t calendar, ticks t, ticks d) const;
+    /// When a span counted from `from` in `calendar` ends (timers and SLA goals alike).
+    ticks span_end(const program_span& s, std::uint16_t calendar, ticks from) const;
     ticks business_between(std::uint16_t calendar, ticks a, ticks b) const;
     ticks elapsed(const sla_clock& c, std::uint16_t calendar, ticks at) const;
 

@@ -247,6 +247,23 @@ ticks calendar::add_working_days(ticks t, int n) const noexcept {
     return target * ticks_per_day + at_moment(hours, std::min(moment, total_of(hours))) - offset_;
 }
 
+ticks calendar::close_of_working_day(ticks t, int n) const noexcept {
+    const ticks local = t + offset_;
+    std::int64_t day = floor_div(local, ticks_per_day);
+    if (always_) return (day + 1 + n) * ticks_per_day - offset_;
+    const auto& today = day_hours(day);
+    if (today.empty() || local - day * ticks_per_day >= today.back().second) {
+        // Closed all day, or already closed for the day: count from the next working day.
+        const std::int64_t after = cum_days(day + 1);
+        day = first_day(day + 1, [&](std::int64_t d) { return cum_days(d + 1) > after; });
+        if (day == std::numeric_limits<std::int64_t>::max()) return never;
+    }
+    const std::int64_t wanted = cum_days(day) + n + 1;
+    const std::int64_t target = first_day(day, [&](std::int64_t d) { return cum_days(d + 1) >= wanted; });
+    if (target == std::numeric_limits<std::int64_t>::max()) return never;
+    return target * ticks_per_day + day_hours(target).back().second - offset_;
+}
+
 ticks calendar::between(ticks a, ticks b) const noexcept {
     if (always_) return b - a;
     return open_before(b + offset_) - open_before(a + offset_);
@@ -267,6 +284,12 @@ time_point calendar::add(time_point t, duration business) const {
 time_point calendar::add_working_days(time_point t, int n) const {
     if (n < 0) throw error("careflow.calendar.bad_duration", "add_working_days() needs n >= 0");
     const ticks r = add_working_days(to_ticks(t), n);
+    return r == never ? time_point(boost::posix_time::pos_infin) : to_time_point(r);
+}
+
+time_point calendar::close_of_working_day(time_point t, int n) const {
+    if (n < 0) throw error("careflow.calendar.bad_duration", "close_of_working_day() needs n >= 0");
+    const ticks r = close_of_working_day(to_ticks(t), n);
     return r == never ? time_point(boost::posix_time::pos_infin) : to_time_point(r);
 }
 

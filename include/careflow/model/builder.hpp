@@ -43,7 +43,9 @@ public:
     state_builder& every(span period, std::string event, int count, std::string calendar = {});
     /// Send `event` at the instant `deadline` (a time expression, evaluated on entry),
     /// e.g. `var("appointment_at") - hours(24)`. A deadline already past fires at once.
-    state_builder& at(expr deadline, std::string event);
+    /// With a calendar, a deadline that falls while it is closed moves to its next opening
+    /// ("a callback due on a Sunday is due on Monday").
+    state_builder& at(expr deadline, std::string event, std::string calendar = {});
     /// Name the most recently declared timer of this state (default "<state>.<event>").
     state_builder& named(std::string timer_name);
 
@@ -91,6 +93,10 @@ public:
     sla_builder& cancel(sla_condition c);
     /// The goal, measured in `calendar` (empty: 24×7).
     sla_builder& goal(span g, std::string calendar = {});
+    /// The goal as a deadline: the clock is due at the instant `deadline` (a time
+    /// expression evaluated when the clock starts, e.g. `var("appointment_at")`); elapsed
+    /// time is still measured in `calendar`.
+    sla_builder& goal_at(expr deadline, std::string calendar = {});
     /// Warning thresholds as fractions of the goal (default 0.5 and 0.75).
     sla_builder& warn_at(std::vector<double> fractions);
     /// Send `event` into the case at each warning.

@@ -20,24 +20,42 @@ using host_guard = std::function<bool(const guard_context&)>;
 /// A host callback used as an action.
 using host_action = std::function<void(action_context&)>;
 
-/// A span of time as a timer or an SLA goal counts it. Either elapsed time
-/// (measured in the calendar it is attached to: "24 business hours") or whole
-/// working days ("1 working day": the next working day at the same business moment).
+/// How a span is counted.
+enum class span_kind : std::uint8_t {
+    elapsed,          ///< open time in the calendar ("24 business hours"; 24×7: plain time)
+    working_days,     ///< the n-th next working day at the same business moment ("1 working day")
+    working_day_close ///< the close of the n-th working day from now, 0 = today's ("the same working day")
+};
+
+/// A span of time as a timer or an SLA goal counts it, in the calendar attached to it.
 struct span {
+    span_kind kind = span_kind::elapsed;
     duration elapsed{};
-    int working_days = 0;
+    int days = 0;
 
     span() = default;
     span(duration d) : elapsed(d) {} // NOLINT: a duration is the common case
-    [[nodiscard]] bool in_working_days() const noexcept { return working_days != 0; }
+    /// Positive elapsed time, n >= 1 working days, or a close n >= 0 working days away.
+    [[nodiscard]] bool valid() const noexcept;
     [[nodiscard]] std::string to_string() const;
     friend bool operator==(const span&, const span&) = default;
 };
 
-/// `n` working days in the timer's or clock's calendar.
+/// `n` working days in the timer's or clock's calendar: the n-th next working day at the
+/// same business moment (not n × 24 open hours).
 inline span working_days(int n) {
     span s;
-    s.working_days = n;
+    s.kind = span_kind::working_days;
+    s.days = n;
+    return s;
+}
+
+/// Until the close of the n-th working day from now: 0 is "the same working day" (from a
+/// closed moment, the next working day's close).
+inline span end_of_working_day(int n = 0) {
+    span s;
+    s.kind = span_kind::working_day_close;
+    s.days = n;
     return s;
 }
 
@@ -172,6 +190,7 @@ struct sla_decl {
     std::vector<sla_condition> start, stop, pause, resume, cancel;
     span goal;
     std::string calendar;                    ///< empty: 24×7
+    expr deadline;                           ///< when set: the goal is "by this instant" (a time expression)
     std::vector<double> warnings{0.5, 0.75}; ///< fractions of the goal, each in (0, 1)
     std::string warning_event;               ///< sent into the case at each warning (optional)
     std::string breach_event;                ///< sent into the case at breach (optional)

@@ -80,14 +80,20 @@ struct program_guard {
     std::string label;
 };
 
+/// A compiled span (see `span`): elapsed ticks, or a count of working days.
+struct program_span {
+    span_kind kind = span_kind::elapsed;
+    ticks elapsed = 0;
+    int days = 0;
+};
+
 /// A compiled timer spec.
 struct program_timer {
     std::string name;
     state_index state = no_index;
     event_index event = no_index;
     timer_kind kind{};
-    ticks delay = 0;                   ///< elapsed ticks (after/every)
-    int working_days = 0;              ///< or whole working days
+    program_span delay;                ///< after/every
     int count = 1;                     ///< every: at most this many fires
     std::uint16_t deadline = no_index; ///< at: expression index
     std::uint16_t calendar = no_index; ///< index into calendars(); no_index: 24×7
@@ -99,8 +105,8 @@ enum class sla_effect : std::uint8_t { start, stop, pause, resume, cancel };
 /// A compiled SLA clock spec.
 struct program_sla {
     std::string name;
-    ticks goal = 0;
-    int goal_working_days = 0;
+    program_span goal;
+    std::uint16_t deadline = no_index; ///< goal_at: expression index (then `goal` is unused)
     std::uint16_t calendar = no_index;
     std::vector<double> warnings; ///< ascending fractions of the goal
     event_index warning_event = no_index;

@@ -65,6 +65,9 @@ public:
     /// `n` working days after `t` at the same business moment of the day. From a closed
     /// day, counting starts at the next working day's opening.
     [[nodiscard]] time_point add_working_days(time_point t, int n) const;
+    /// The close of the n-th working day from `t`: n = 0 is the close of the working day
+    /// `t` falls in, or of the next one when `t` is closed or past the day's last closing.
+    [[nodiscard]] time_point close_of_working_day(time_point t, int n) const;
     /// Open time between `a` and `b` (negative when `b` is before `a`).
     [[nodiscard]] duration between(time_point a, time_point b) const {
         return to_duration(between(to_ticks(a), to_ticks(b)));
@@ -79,6 +82,8 @@ public:
     [[nodiscard]] ticks add(ticks t, ticks business) const noexcept;
     /// Precondition: n >= 0.
     [[nodiscard]] ticks add_working_days(ticks t, int n) const noexcept;
+    /// Precondition: n >= 0.
+    [[nodiscard]] ticks close_of_working_day(ticks t, int n) const noexcept;
     [[nodiscard]] ticks between(ticks a, ticks b) const noexcept;
 
 private:
