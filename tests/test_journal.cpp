@@ -167,6 +167,21 @@ TEST_CASE("KPIs on a hand-checked journal") {
     CHECK(ringing->total == (10 + 20 + 30) * ticks_per_second);
     CHECK(ringing->longest == 30 * ticks_per_second);
     CHECK(ringing->mean() == 20 * ticks_per_second);
+    // State rates and responsibility fulfilment.
+    const procedure_kpi* calls = r.procedure("hotline_call");
+    REQUIRE(calls);
+    CHECK(calls->started == 3);
+    CHECK(calls->finished == 3);
+    CHECK(calls->count("abandoned") == 1);
+    CHECK(calls->rate("abandoned") == doctest::Approx(1.0 / 3.0));
+    CHECK(calls->count("call") == 3);         // every call was in call.*
+    CHECK(calls->count("call.talking") == 2); // a prefix counts once per case
+    const responsibility_kpi* li = r.responsible("hotline_call", "c-1");
+    REQUIRE(li);
+    CHECK(li->cases == 2);
+    CHECK(li->fulfilled == 1);
+    CHECK(r.responsibility_rate("hotline_call") == doctest::Approx(0.5));
+    CHECK(r.responsible("hotline_call", "op-7") == nullptr);
     const dwell_kpi* recording = r.state("hotline_call", "recording");
     REQUIRE(recording);
     CHECK(recording->visits == 2);

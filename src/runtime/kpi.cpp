@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
+#include <tuple>
 
 namespace careflow {
 
@@ -45,6 +47,38 @@ const duty_kpi* kpi_report::duty(std::string_view clock, std::string_view person
     return nullptr;
 }
 
+double procedure_kpi::rate(std::string_view path) const noexcept {
+    return started ? static_cast<double>(count(path)) / static_cast<double>(started) : 0.0;
+}
+
+std::size_t procedure_kpi::count(std::string_view path) const noexcept {
+    for (const auto& [p, n] : reached)
+        if (p == path) return n;
+    return 0;
+}
+
+const procedure_kpi* kpi_report::procedure(std::string_view procedure_name) const noexcept {
+    for (const auto& p : procedures)
+        if (name_of(p.procedure) == procedure_name) return &p;
+    return nullptr;
+}
+
+const responsibility_kpi* kpi_report::responsible(std::string_view procedure_name, std::string_view person) const noexcept {
+    for (const auto& r : responsibility)
+        if (name_of(r.procedure) == procedure_name && r.person == person) return &r;
+    return nullptr;
+}
+
+double kpi_report::responsibility_rate(std::string_view procedure_name) const noexcept {
+    std::size_t cases = 0, fulfilled = 0;
+    for (const auto& r : responsibility)
+        if (name_of(r.procedure) == procedure_name) {
+            cases += r.cases;
+            fulfilled += r.fulfilled;
+        }
+    return cases ? static_cast<double>(fulfilled) / static_cast<double>(cases) : 1.0;
+}
+
 kpi_report compute_kpis(std::span<const journal_entry> journal) {
     std::map<std::pair<std::string, std::string>, sla_kpi> slas;
     std::map<std::pair<std::string, std::string>, dwell_kpi> dwell;
@@ -58,6 +92,22 @@ kpi_report compute_kpis(std::span<const journal_entry> journal) {
     // A breached clock not yet stopped: (case, clock) → (procedure, accountable person).
     std::map<std::pair<case_id, std::string>, std::pair<std::string, std::string>> open_breaches;
 
+    // Per procedure: started, finished, and the states each case reached (a case counts once per state).
+    std::map<std::string, procedure_kpi> procs;
+    std::map<std::string, std::map<std::string, std::set<case_id>>> reached;
+    auto reach = [&](const std::string& procedure, case_id id, const std::string& path) {
+        // A case in "a.b.c" has reached "a", "a.b" and "a.b.c".
+        for (std::size_t dot = path.find('.'); dot != std::string::npos; dot = path.find('.', dot + 1))
+            reached[procedure][path.substr(0, dot)].insert(id);
+        reached[procedure][path].insert(id);
+    };
+    // Per (case, accountable person): did every decided clock end met?
+    std::map<std::tuple<std::string, case_id, std::string>, bool> verdicts;
+    auto judge = [&](const std::string& procedure, case_id id, const std::string& person, bool ok) {
+        if (person.empty()) return;
+        auto [it, fresh] = verdicts.try_emplace({procedure, id, person}, ok);
+        if (!fresh) it->second = it->second && ok;
+    };
     auto duty = [&](const std::string& procedure, const std::string& clock, const std::string& person) -> duty_kpi* {
         if (person.empty()) return nullptr;
         auto& d = duties[{procedure, clock, person}];
@@ -78,11 +128,16 @@ kpi_report compute_kpis(std::span<const journal_entry> journal) {
     for (const auto& e : journal) {
         if (e.result != outcome::applied) continue;
         switch (e.kind) {
-        case record_kind::start: where[e.id] = {e.procedure, e.to, e.time, false}; break;
+        case record_kind::start:
+            where[e.id] = {e.procedure, e.to, e.time, false};
+            ++procs[e.procedure].started;
+            reach(e.procedure, e.id, e.to);
+            break;
         case record_kind::dispatch:
         case record_kind::fire: {
             auto it = where.find(e.id);
             if (it == where.end() || e.from == e.to) break;
+            reach(e.procedure, e.id, e.to);
             leave(it->second, e.time);
             it->second.state = e.to;
             it->second.since = e.time;
@@ -91,6 +146,7 @@ kpi_report compute_kpis(std::span<const journal_entry> journal) {
         case record_kind::finish: {
             auto it = where.find(e.id);
             if (it != where.end()) it->second.finished = true;
+            ++procs[e.procedure].finished;
             break;
         }
         case record_kind::sla: {
@@ -103,6 +159,7 @@ kpi_report compute_kpis(std::span<const journal_entry> journal) {
             } else if (e.detail == "met") {
                 ++k.met;
                 if (auto* d = duty(e.procedure, e.event, e.actor)) ++d->on_time;
+                judge(e.procedure, e.id, e.actor, true);
             } else if (e.detail == "stopped_late") {
                 ++k.late;
                 const value elapsed = e.get("elapsed"), goal = e.get("goal");
@@ -110,6 +167,7 @@ kpi_report compute_kpis(std::span<const journal_entry> journal) {
                     k.late_by.push_back(to_ticks(std::get<duration>(elapsed.get())) -
                                         to_ticks(std::get<duration>(goal.get())));
                 if (auto* d = duty(e.procedure, e.event, e.actor)) ++d->late;
+                judge(e.procedure, e.id, e.actor, false);
                 open_breaches.erase(key);
             } else if (e.detail == "breached") {
                 ++k.breaches;
@@ -119,6 +177,7 @@ kpi_report compute_kpis(std::span<const journal_entry> journal) {
                 if (it != open_breaches.end()) {
                     ++k.missed;
                     if (auto* d = duty(e.procedure, e.event, it->second.second)) ++d->missed;
+                    judge(e.procedure, e.id, it->second.second, false);
                     open_breaches.erase(it);
                 } else {
                     ++k.cancelled;
@@ -134,6 +193,7 @@ kpi_report compute_kpis(std::span<const journal_entry> journal) {
         auto& k = slas[{who.first, key.second}];
         ++k.missed;
         if (auto* d = duty(who.first, key.second, who.second)) ++d->missed;
+        judge(who.first, key.first, who.second, false);
     }
     kpi_report r;
     for (auto& [_, k] : slas) {
@@ -142,6 +202,20 @@ kpi_report compute_kpis(std::span<const journal_entry> journal) {
     }
     for (auto& [_, d] : dwell) r.dwell.push_back(std::move(d));
     for (auto& [_, d] : duties) r.duties.push_back(std::move(d));
+    for (auto& [name, p] : procs) {
+        p.procedure = name;
+        for (const auto& [path, ids] : reached[name]) p.reached.emplace_back(path, ids.size());
+        r.procedures.push_back(std::move(p));
+    }
+    std::map<std::pair<std::string, std::string>, responsibility_kpi> people;
+    for (const auto& [key, ok] : verdicts) {
+        auto& k = people[{std::get<0>(key), std::get<2>(key)}];
+        k.procedure = std::get<0>(key);
+        k.person = std::get<2>(key);
+        ++k.cases;
+        k.fulfilled += ok ? 1 : 0;
+    }
+    for (auto& [_, k] : people) r.responsibility.push_back(std::move(k));
     return r;
 }
 

@@ -51,14 +51,44 @@ struct duty_kpi {
     [[nodiscard]] double fulfilment() const noexcept;
 };
 
+/// Cases of one procedure, and how many reached each state at least once.
+struct procedure_kpi {
+    std::string procedure;
+    std::size_t started = 0;
+    std::size_t finished = 0;
+    std::vector<std::pair<std::string, std::size_t>> reached; ///< (state path, cases), sorted by path
+    /// Cases that reached `path` (or a descendant of it, by path prefix) ÷ cases started.
+    [[nodiscard]] double rate(std::string_view path) const noexcept;
+    [[nodiscard]] std::size_t count(std::string_view path) const noexcept;
+};
+
+/// Responsibility fulfilment: of the cases in which `person` was accountable for at least
+/// one decided SLA clock, those in which every such clock was met.
+struct responsibility_kpi {
+    std::string procedure;
+    std::string person;
+    std::size_t cases = 0;
+    std::size_t fulfilled = 0;
+    [[nodiscard]] double rate() const noexcept {
+        return cases ? static_cast<double>(fulfilled) / static_cast<double>(cases) : 1.0;
+    }
+};
+
 /// All key figures of a journal, each list sorted by its names.
 struct kpi_report {
     std::vector<sla_kpi> slas;
     std::vector<dwell_kpi> dwell;
     std::vector<duty_kpi> duties;
+    std::vector<procedure_kpi> procedures;
+    std::vector<responsibility_kpi> responsibility;
     [[nodiscard]] const sla_kpi* sla(std::string_view procedure_name, std::string_view clock) const noexcept;
     [[nodiscard]] const dwell_kpi* state(std::string_view procedure_name, std::string_view path) const noexcept;
     [[nodiscard]] const duty_kpi* duty(std::string_view clock, std::string_view person) const noexcept;
+    [[nodiscard]] const procedure_kpi* procedure(std::string_view procedure_name) const noexcept;
+    /// The fulfilment of one person in one procedure; nullptr when they were never accountable.
+    [[nodiscard]] const responsibility_kpi* responsible(std::string_view procedure_name, std::string_view person) const noexcept;
+    /// All people together: cases fulfilled ÷ cases, over one procedure.
+    [[nodiscard]] double responsibility_rate(std::string_view procedure_name) const noexcept;
 };
 
 /// Compute the report. Entries must be in journal order.
