@@ -22,6 +22,8 @@
 #include <careflow/program/eval.hpp>
 #include <careflow/program/program.hpp>
 
+#include <careflow/procedures/procedures.hpp>
+
 #include <careflow/runtime/engine.hpp>
 #include <careflow/runtime/journal.hpp>
 #include <careflow/runtime/kpi.hpp>
