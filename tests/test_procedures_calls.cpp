@@ -1,0 +1,272 @@
+// Scenario tests for the hotline call and the phone callback, on both sides of each limit.
+#include "procedure_fixtures.hpp"
+
+using namespace careflow;
+using namespace careflow::test;
+
+namespace {
+const time_point t0 = local(2026, 11, 23, 9, 0); // Monday 09:00 Shanghai
+
+// Through to an answered, registered call.
+void answer(center_fixture& f, case_id id, time_point t, long after_s) {
+    REQUIRE(f.e.start("hotline_call", id, {}, t, f.desk).applied());
+    REQUIRE(f.e.dispatch(id, "answer", t + seconds(after_s), f.op).applied());
+    REQUIRE(f.e.dispatch(id, "register",
+                         {{"name", "Ms Chen"}, {"withheld", false}, {"contact", "138-0000"}, {"reason", "sleep"}},
+                         t + seconds(after_s + 20), f.op)
+                .applied());
+}
+} // namespace
+
+TEST_CASE("hotline: answered on the third ring meets the SLA; just after breaches it") {
+    center_fixture f;
+    answer(f, 1, t0, 15); // 3 rings × 5 s
+    CHECK(f.sla(1, "answer_within_rings") == sla_status::met);
+    answer(f, 2, t0 + minutes(5), 16);
+    CHECK(f.sla(2, "answer_within_rings") == sla_status::breached);
+    CHECK(f.e.get(1).variable("rings") == value(3));
+    CHECK(f.e.get(1).assignee("operator") == "op-wang");
+}
+
+TEST_CASE("hotline: a caller may hang up at any point") {
+    center_fixture f;
+    f.e.start("hotline_call", 1, {}, t0, f.desk);
+    f.e.dispatch(1, "hang_up", t0 + seconds(8), f.desk);
+    CHECK(f.path(1) == "abandoned");
+    CHECK(f.sla(1, "answer_within_rings") == sla_status::cancelled);
+    f.e.start("hotline_call", 2, {}, t0 + minutes(1), f.desk);
+    f.e.advance(t0 + minutes(1) + seconds(20));
+    f.e.dispatch(2, "hang_up", t0 + minutes(1) + seconds(21), f.desk);
+    CHECK(f.e.get(2).sla("answer_within_rings").late()); // abandoned after the breach: a miss
+    answer(f, 3, t0 + minutes(2), 4);
+    f.e.dispatch(3, "hang_up", t0 + minutes(3), f.desk);
+    CHECK(f.path(3) == "after_call.recording"); // hung up mid-conversation: still recorded
+}
+
+TEST_CASE("hotline: a withheld name is accepted") {
+    center_fixture f;
+    f.e.start("hotline_call", 1, {}, t0, f.desk);
+    f.e.dispatch(1, "answer", t0 + seconds(3), f.op);
+    CHECK(f.e.dispatch(1, "register", {{"name", ""}, {"withheld", true}, {"contact", ""}, {"reason", "anxiety"}},
+                       t0 + seconds(30), f.op)
+              .applied());
+    CHECK(f.e.get(1).variable("withheld") == value(true));
+}
+
+TEST_CASE("hotline: a crisis goes to a counselor at once and tells the manager") {
+    center_fixture f;
+    answer(f, 1, t0, 4);
+    REQUIRE(f.e.dispatch(1, "assess", {{"urgency", 5}}, t0 + minutes(1), f.op).applied());
+    CHECK(f.path(1) == "call.talking.crisis");
+    CHECK(f.seen.saw("1:crisis"));
+    CHECK(f.seen.saw("1:manager"));
+    REQUIRE(f.e.dispatch(1, "join", t0 + minutes(1) + seconds(30), f.li).applied());
+    CHECK(f.path(1) == "call.talking.identity_check");
+}
+
+TEST_CASE("hotline: the handover comes before the counselor joins; only the joined counselor continues") {
+    center_fixture f;
+    answer(f, 1, t0, 4);
+    f.e.dispatch(1, "assess", {{"urgency", 2}}, t0 + minutes(1), f.op);
+    CHECK(f.path(1) == "call.talking.handover");
+    CHECK(f.e.dispatch(1, "join", t0 + minutes(2), f.li).kind == outcome::ignored); // no handover yet
+    REQUIRE(f.e.dispatch(1, "handover", {{"note", "sleep problems, 3 weeks"}}, t0 + minutes(2), f.op).applied());
+    REQUIRE(f.e.dispatch(1, "join", t0 + minutes(3), f.li).applied());
+    CHECK(f.e.dispatch(1, "confirm_identity", t0 + minutes(4), f.zhao).code == "careflow.runtime.not_assignee");
+    CHECK(f.e.dispatch(1, "confirm_identity", t0 + minutes(4), f.li).applied());
+    CHECK(f.e.dispatch(1, "resolve", {{"needs_follow_up", false}}, t0 + minutes(30), f.li).applied());
+    CHECK(f.path(1) == "call.talking.resolution");
+    CHECK(f.e.dispatch(1, "join", t0 + minutes(31), f.op).kind == outcome::ignored);
+}
+
+TEST_CASE("hotline: the record is due within 2 h of the call, by whoever is to record it") {
+    center_fixture f;
+    answer(f, 1, t0, 4);
+    f.e.dispatch(1, "assess", {{"urgency", 1}}, t0 + minutes(1), f.op); // the operator resolves it
+    f.e.dispatch(1, "hang_up", t0 + minutes(10), f.op);
+    CHECK(f.e.dispatch(1, "record", t0 + minutes(20), f.li).code == "careflow.runtime.not_assignee");
+    CHECK(f.e.dispatch(1, "record", t0 + minutes(10) + hours(2), f.op).applied());
+    CHECK(f.sla(1, "record") == sla_status::met);
+    answer(f, 2, t0 + hours(3), 4);
+    f.e.dispatch(2, "assess", {{"urgency", 1}}, t0 + hours(3) + minutes(1), f.op);
+    f.e.dispatch(2, "hang_up", t0 + hours(3) + minutes(10), f.op);
+    f.e.dispatch(2, "record", t0 + hours(3) + minutes(10) + hours(2) + seconds(1), f.op);
+    CHECK(f.sla(2, "record") == sla_status::breached);
+}
+
+TEST_CASE("hotline: satisfaction feedback within 24 h by phone or SMS, in either order with the record") {
+    center_fixture f;
+    answer(f, 1, t0, 4);
+    f.e.dispatch(1, "assess", {{"urgency", 1}}, t0 + minutes(1), f.op);
+    f.e.dispatch(1, "hang_up", t0 + minutes(10), f.op);
+    f.e.dispatch(1, "feedback", {{"channel", symbol{"sms"}}, {"score", 5}}, t0 + hours(20), f.client);
+    CHECK(f.path(1) == "after_call.recording");
+    f.e.dispatch(1, "record", t0 + hours(21), f.op);
+    CHECK(f.path(1) == "closed");
+    CHECK(f.sla(1, "feedback") == sla_status::met);
+    CHECK(f.e.get(1).variable("feedback_channel") == value(symbol{"sms"}));
+    // No feedback: breached at 24 h, the call closes at the give-up time.
+    center_fixture g;
+    answer(g, 2, t0, 4);
+    g.e.dispatch(2, "assess", {{"urgency", 1}}, t0 + minutes(1), g.op);
+    g.e.dispatch(2, "hang_up", t0 + minutes(10), g.op);
+    g.e.dispatch(2, "record", t0 + hours(1), g.op);
+    g.e.advance(t0 + minutes(10) + hours(24));
+    CHECK_FALSE(g.e.get(2).sla("feedback").late()); // exactly 24 h: not yet
+    g.e.advance(t0 + minutes(10) + hours(24) + seconds(1));
+    CHECK(g.e.get(2).sla("feedback").late());
+    CHECK(g.path(2) == "after_call.awaiting_feedback");
+    g.e.advance(t0 + hours(80));
+    CHECK(g.path(2) == "closed");
+}
+
+TEST_CASE("hotline: a caller who needs follow-up gets callbacks at +1 week and +1 month") {
+    center_fixture f;
+    answer(f, 1, t0, 4);
+    f.e.dispatch(1, "assess", {{"urgency", 3}}, t0 + minutes(1), f.op);
+    f.e.dispatch(1, "handover", {{"note", "n"}}, t0 + minutes(2), f.op);
+    f.e.dispatch(1, "join", t0 + minutes(3), f.li);
+    f.e.dispatch(1, "confirm_identity", t0 + minutes(4), f.li);
+    f.e.dispatch(1, "resolve", {{"needs_follow_up", true}}, t0 + minutes(40), f.li);
+    f.e.dispatch(1, "hang_up", t0 + minutes(45), f.li);
+    f.e.dispatch(1, "record", t0 + minutes(90), f.li);
+    const auto kids = f.e.get(1).children();
+    REQUIRE(kids.size() == 2);
+    CHECK(f.e.get(kids[0]).prog().name() == "phone_callback");
+    CHECK(f.e.get(kids[0]).variable("due") == value(t0 + minutes(45) + hours(24 * 7)));
+    CHECK(f.e.get(kids[1]).variable("due") == value(t0 + minutes(45) + hours(24 * 30)));
+    CHECK(f.e.get(kids[0]).variable("counselor") == value("dr-li"));
+    CHECK(f.e.get(kids[0]).variable("contact") == value("138-0000"));
+    // Without the need, none.
+    answer(f, 2, t0 + hours(2), 4);
+    f.e.dispatch(2, "assess", {{"urgency", 1}}, t0 + hours(2) + minutes(1), f.op);
+    f.e.dispatch(2, "hang_up", t0 + hours(2) + minutes(5), f.op);
+    f.e.dispatch(2, "record", t0 + hours(2) + minutes(20), f.op);
+    CHECK(f.e.get(2).children().empty());
+}
+
+namespace {
+case_id callback(center_fixture& f, case_id id, time_point due, time_point now) {
+    REQUIRE(
+        f.e.start("phone_callback", id, {{"due", due}, {"contact", "138-0000"}, {"counselor", "dr-li"}}, now, f.desk)
+            .applied());
+    return id;
+}
+} // namespace
+
+TEST_CASE("callback: due on a Saturday, a holiday or a make-up working day") {
+    center_fixture f;
+    const auto now = local(2026, 11, 20, 10, 0);
+    callback(f, 1, local(2026, 11, 28, 10, 0), now); // Saturday → Monday 09:00
+    callback(f, 2, local(2026, 12, 1, 14, 0), now);  // a holiday → Wednesday 09:00
+    callback(f, 3, local(2026, 12, 5, 14, 0), now);  // make-up Saturday → that day 14:00
+    callback(f, 4, local(2026, 11, 24, 19, 0), now); // after hours → next morning
+    CHECK(f.e.get(1).pending_timers()[0].second == local(2026, 11, 30, 9, 0));
+    CHECK(f.e.get(2).pending_timers()[0].second == local(2026, 12, 2, 9, 0));
+    CHECK(f.e.get(3).pending_timers()[0].second == local(2026, 12, 5, 14, 0));
+    CHECK(f.e.get(4).pending_timers()[0].second == local(2026, 11, 25, 9, 0));
+    f.e.advance(local(2026, 11, 30, 9, 0));
+    CHECK(f.path(1) == "queued");
+    CHECK(f.path(2) == "planned");
+}
+
+TEST_CASE("callback: only a trained agent may take it; details are verified before dialing") {
+    center_fixture f;
+    callback(f, 1, local(2026, 11, 24, 10, 0), t0);
+    f.e.advance(local(2026, 11, 24, 10, 0));
+    const auto r = f.e.dispatch(1, "claim", local(2026, 11, 24, 10, 5), f.untrained);
+    CHECK(r.code == "careflow.runtime.role_missing");
+    CHECK(r.reason.find("callback_agent") != std::string::npos);
+    REQUIRE(f.e.dispatch(1, "claim", local(2026, 11, 24, 10, 6), f.agent).applied());
+    CHECK(f.e.dispatch(1, "reached", local(2026, 11, 24, 10, 7), f.agent).kind == outcome::ignored); // not verified
+    CHECK(f.e.dispatch(1, "verify", {{"contact_ok", true}}, local(2026, 11, 24, 10, 8), f.agent).applied());
+    CHECK(f.path(1) == "dialing");
+    callback(f, 2, local(2026, 11, 24, 10, 0), local(2026, 11, 24, 11, 0));
+    f.e.dispatch(2, "claim", local(2026, 11, 24, 11, 1), f.agent);
+    f.e.dispatch(2, "verify", {{"contact_ok", false}}, local(2026, 11, 24, 11, 2), f.agent);
+    CHECK(f.path(2) == "contact_invalid");
+    CHECK(f.seen.saw("2:tell_counselor"));
+}
+
+TEST_CASE("callback: unreachable three times on different working days, then the counselor is told") {
+    center_fixture f;
+    callback(f, 1, local(2026, 11, 27, 10, 0), t0); // Friday
+    f.e.advance(local(2026, 11, 27, 10, 0));
+    f.e.dispatch(1, "claim", local(2026, 11, 27, 10, 1), f.agent);
+    f.e.dispatch(1, "verify", {{"contact_ok", true}}, local(2026, 11, 27, 10, 2), f.agent);
+    f.e.dispatch(1, "unreachable", local(2026, 11, 27, 10, 3), f.agent);
+    CHECK(f.path(1) == "waiting_retry");
+    CHECK(f.e.get(1).pending_timers()[0].second == local(2026, 11, 30, 10, 3)); // Monday, not Saturday
+    f.e.advance(local(2026, 11, 30, 10, 3));
+    f.e.dispatch(1, "verify", {{"contact_ok", true}}, local(2026, 11, 30, 10, 5), f.agent);
+    f.e.dispatch(1, "unreachable", local(2026, 11, 30, 10, 6), f.agent);
+    CHECK(f.e.get(1).pending_timers()[0].second == local(2026, 12, 2, 10, 6)); // over the Tuesday holiday
+    f.e.advance(local(2026, 12, 2, 10, 6));
+    f.e.dispatch(1, "verify", {{"contact_ok", true}}, local(2026, 12, 2, 10, 7), f.agent);
+    f.e.dispatch(1, "unreachable", local(2026, 12, 2, 10, 8), f.agent);
+    CHECK(f.path(1) == "unreachable");
+    CHECK(f.e.get(1).variable("attempts") == value(3));
+    CHECK(f.seen.saw("1:tell_counselor"));
+    CHECK(f.sla(1, "on_time") == sla_status::met); // the first attempt was on the due day
+}
+
+TEST_CASE("callback: recorded the same working day, or late the next; feedback reaches the counselor") {
+    center_fixture f;
+    for (case_id id : {1, 2}) {
+        callback(f, id, local(2026, 11, 24, 16, 0), t0);
+    }
+    f.e.advance(local(2026, 11, 24, 16, 0));
+    for (case_id id : {1, 2}) f.e.dispatch(id, "claim", local(2026, 11, 24, 16, 10), f.agent);
+    for (case_id id : {1, 2}) f.e.dispatch(id, "verify", {{"contact_ok", true}}, local(2026, 11, 24, 16, 11), f.agent);
+    for (case_id id : {1, 2}) f.e.dispatch(id, "reached", local(2026, 11, 24, 16, 12), f.agent);
+    for (case_id id : {1, 2})
+        REQUIRE(f.e.dispatch(id, "feedback",
+                             {{"emotion", "calmer"},
+                              {"effect", "sleeping better"},
+                              {"suggestions", ""},
+                              {"special", false},
+                              {"book_further", false}},
+                             local(2026, 11, 24, 16, 30), f.agent)
+                    .applied());
+    f.e.dispatch(1, "record", local(2026, 11, 24, 18, 0), f.agent); // at the close: met
+    f.e.dispatch(2, "record", local(2026, 11, 25, 9, 30), f.agent); // next morning: late
+    CHECK(f.sla(1, "record") == sla_status::met);
+    CHECK(f.sla(2, "record") == sla_status::breached);
+    CHECK(f.path(1) == "done");
+    CHECK(f.seen.saw("1:feedback_to_counselor"));
+    CHECK(f.sla(1, "on_time") == sla_status::met);
+}
+
+TEST_CASE("callback: a first attempt the working day after it was due is late") {
+    center_fixture f;
+    callback(f, 1, local(2026, 11, 24, 10, 0), t0);
+    f.e.advance(local(2026, 11, 24, 10, 0));
+    f.e.dispatch(1, "claim", local(2026, 11, 25, 9, 10), f.agent);
+    f.e.dispatch(1, "verify", {{"contact_ok", true}}, local(2026, 11, 25, 9, 11), f.agent);
+    f.e.dispatch(1, "reached", local(2026, 11, 25, 9, 12), f.agent);
+    CHECK(f.sla(1, "on_time") == sla_status::breached);
+}
+
+TEST_CASE("callback: a further consultation is booked and special cases get a second callback") {
+    center_fixture f;
+    callback(f, 1, local(2026, 11, 24, 10, 0), t0);
+    f.e.advance(local(2026, 11, 24, 10, 0));
+    f.e.dispatch(1, "claim", local(2026, 11, 24, 10, 1), f.agent);
+    f.e.dispatch(1, "verify", {{"contact_ok", true}}, local(2026, 11, 24, 10, 2), f.agent);
+    f.e.dispatch(1, "reached", local(2026, 11, 24, 10, 3), f.agent);
+    f.e.dispatch(1, "feedback",
+                 {{"emotion", "low"},
+                  {"effect", "little"},
+                  {"suggestions", "more sessions"},
+                  {"special", true},
+                  {"book_further", true}},
+                 local(2026, 11, 24, 10, 20), f.agent);
+    f.e.dispatch(1, "record", local(2026, 11, 24, 11, 0), f.agent);
+    const auto kids = f.e.get(1).children();
+    REQUIRE(kids.size() == 2);
+    CHECK(f.e.get(kids[0]).prog().name() == "appointment");
+    CHECK(f.e.get(kids[0]).variable("channel") == value("callback"));
+    CHECK(f.e.get(kids[0]).path() == "requested");
+    CHECK(f.e.get(kids[1]).prog().name() == "phone_callback");
+    CHECK(f.e.get(kids[1]).variable("due") == value(local(2026, 11, 24, 11, 0) + hours(72)));
+}
