@@ -270,3 +270,41 @@ TEST_CASE("callback: a further consultation is booked and special cases get a se
     CHECK(f.e.get(kids[1]).prog().name() == "phone_callback");
     CHECK(f.e.get(kids[1]).variable("due") == value(local(2026, 11, 24, 11, 0) + hours(72)));
 }
+
+TEST_CASE("KPIs: three-ring answer rate and callback on-time rate on a hand-checked set") {
+    // Calls: 1 answered at 10 s (met), 2 at 15 s (met), 3 at 20 s (late), 4 abandoned at 18 s
+    // after the breach (missed), 5 abandoned at 8 s (cancelled, not counted).
+    center_fixture f;
+    const long answer_after[] = {10, 15, 20};
+    for (case_id id = 1; id <= 3; ++id) answer(f, id, t0 + minutes(static_cast<long>(10 * id)), answer_after[id - 1]);
+    f.e.start("hotline_call", 4, {}, t0 + minutes(40), f.desk);
+    f.e.dispatch(4, "hang_up", t0 + minutes(40) + seconds(18), f.desk);
+    f.e.start("hotline_call", 5, {}, t0 + minutes(50), f.desk);
+    f.e.dispatch(5, "hang_up", t0 + minutes(50) + seconds(8), f.desk);
+    // Callbacks due Tuesday: 6 attempted that day (on time), 7 only on Wednesday (late).
+    for (case_id id : {6, 7}) callback(f, id, local(2026, 11, 24, 10, 0), t0 + hours(1));
+    f.e.advance(local(2026, 11, 24, 10, 0));
+    f.e.dispatch(6, "claim", local(2026, 11, 24, 11, 0), f.agent);
+    f.e.dispatch(6, "verify", {{"contact_ok", true}}, local(2026, 11, 24, 11, 1), f.agent);
+    f.e.dispatch(6, "reached", local(2026, 11, 24, 11, 2), f.agent);
+    f.e.dispatch(7, "claim", local(2026, 11, 25, 9, 0), f.agent);
+    f.e.dispatch(7, "verify", {{"contact_ok", true}}, local(2026, 11, 25, 9, 1), f.agent);
+    f.e.dispatch(7, "unreachable", local(2026, 11, 25, 9, 2), f.agent);
+
+    const auto k = compute_kpis(f.e.journal());
+    const auto* rings = k.sla("hotline_call", "answer_within_rings");
+    REQUIRE(rings);
+    CHECK(rings->met == 2);
+    CHECK(rings->late == 1);
+    CHECK(rings->missed == 1);
+    CHECK(rings->cancelled == 1);
+    CHECK(rings->attainment() == doctest::Approx(0.5));
+    CHECK(rings->late_by == std::vector<ticks>{5 * ticks_per_second});
+    const auto* on_time = k.sla("phone_callback", "on_time");
+    REQUIRE(on_time);
+    CHECK(on_time->met == 1);
+    CHECK(on_time->late == 1);
+    CHECK(on_time->attainment() == doctest::Approx(0.5));
+    CHECK(k.duty("on_time", "agent-sun")->fulfilment() == doctest::Approx(0.5));
+    CHECK(k.procedure("hotline_call")->rate("abandoned") == doctest::Approx(0.4));
+}
