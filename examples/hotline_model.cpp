@@ -1,10 +1,10 @@
 // The hotline call's model: validate it, compile it, look at what compile() resolved,
-// and draw it. The procedure itself is in hotline.hpp.
+// and draw it. The procedure is the shipped one (careflow/procedures/hotline_call.hpp).
 //
 // Run with a file name to also write the Graphviz picture: hotline_model call.gv
 //
 // Expected output: examples/hotline_model.expected
-#include "hotline.hpp"
+#include <careflow/careflow.hpp>
 
 #include <fstream>
 #include <iostream>
@@ -12,7 +12,7 @@
 using namespace careflow;
 
 int main(int argc, char** argv) {
-    const procedure model = hotline_procedure();
+    const procedure model = procedures::hotline_call();
     for (const auto& d : validate(model)) std::cout << d.to_string() << "\n";
 
     const auto program = compile(model);

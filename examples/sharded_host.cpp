@@ -10,7 +10,7 @@
 //   thread 3: engine 3 ◄── calls 3, 7, 11, ...
 //
 // Expected output: examples/sharded_host.expected (the same whatever the thread timing).
-#include "hotline.hpp"
+#include <careflow/careflow.hpp>
 
 #include <iostream>
 #include <thread>
@@ -24,7 +24,7 @@ using boost::posix_time::seconds;
 int main() {
     constexpr int shards = 4;
     constexpr int calls = 2000;
-    const auto hotline = compile(hotline_procedure()); // shared, read-only
+    const auto hotline = procedures::hotline_call_program(); // shared, read-only
     const time_point day(boost::gregorian::date(2026, 11, 23), hours(1));
 
     std::vector<std::vector<journal_entry>> journals(shards);
@@ -45,8 +45,10 @@ int main() {
                     continue;
                 }
                 e.dispatch(static_cast<case_id>(id), "answer", t + seconds(answer_after), op);
-                e.dispatch(static_cast<case_id>(id), "register", {{"name", "caller " + std::to_string(id)}},
-                           t + seconds(answer_after + 20), op);
+                e.dispatch(
+                    static_cast<case_id>(id), "register",
+                    {{"name", "caller " + std::to_string(id)}, {"withheld", false}, {"contact", ""}, {"reason", ""}},
+                    t + seconds(answer_after + 20), op);
                 e.dispatch(static_cast<case_id>(id), "assess", {{"urgency", 1}}, t + seconds(answer_after + 25), op);
                 e.dispatch(static_cast<case_id>(id), "hang_up", t + seconds(answer_after + 28), op);
             }
@@ -59,7 +61,7 @@ int main() {
     std::vector<journal_entry> all;
     for (const auto& j : journals) all.insert(all.end(), j.begin(), j.end());
     const auto kpis = compute_kpis(all);
-    const auto* answer = kpis.sla("hotline_call", "answer_within_three_rings");
+    const auto* answer = kpis.sla("hotline_call", "answer_within_rings");
     std::cout << shards << " shards, " << calls << " calls, " << all.size() << " journal entries\n";
     std::cout << "answered within three rings: " << answer->met << ", late: " << answer->late
               << ", abandoned after the breach: " << answer->missed << ", abandoned in time: " << answer->cancelled

@@ -82,11 +82,15 @@ TEST_CASE("quotes and backslashes in names are escaped") {
 
 TEST_CASE("Graphviz's dot accepts the output" * doctest::skip(std::system("dot -V > /dev/null 2>&1") != 0)) {
     const std::string path = "careflow_test_dot.gv";
-    std::ofstream(path) << to_dot(hotline_model().build(), {.highlight = "ringing"});
-    CHECK(std::system(("dot -Tsvg " + path + " -o careflow_test_dot.svg 2> careflow_test_dot.err").c_str()) == 0);
-    std::ifstream err("careflow_test_dot.err");
-    const std::string warnings((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
-    CHECK(warnings.empty());
+    for (const auto& p :
+         {hotline_model().build(), procedures::hotline_call(), procedures::phone_callback(), procedures::first_visit(),
+          procedures::appointment(), procedures::counseling_course(), procedures::complaint()}) {
+        std::ofstream(path) << to_dot(p, {.highlight = p.initial()});
+        CHECK(std::system(("dot -Tsvg " + path + " -o careflow_test_dot.svg 2> careflow_test_dot.err").c_str()) == 0);
+        std::ifstream err("careflow_test_dot.err");
+        const std::string warnings((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+        CHECK_MESSAGE(warnings.empty(), p.name() << ": " << warnings);
+    }
     std::remove(path.c_str());
     std::remove("careflow_test_dot.svg");
     std::remove("careflow_test_dot.err");

@@ -97,8 +97,12 @@ private:
     void arrow(const std::string& from_id, int to, int from, const std::string& attrs) {
         out_ << "  " << (from >= 0 ? id(anchor(from)) : quoted(from_id)) << " -> " << id(anchor(to)) << " [";
         std::string a = attrs;
-        if (from >= 0 && h_.compound(from)) a += (a.empty() ? "" : ", ") + std::string("ltail=") + cluster(from);
-        if (h_.compound(to)) a += (a.empty() ? "" : ", ") + std::string("lhead=") + cluster(to);
+        // A loop on a compound state (an internal transition) stays on its anchor: clipping
+        // both ends to the same cluster is something Graphviz cannot draw.
+        const bool loop = from == to;
+        if (!loop && from >= 0 && h_.compound(from))
+            a += (a.empty() ? "" : ", ") + std::string("ltail=") + cluster(from);
+        if (!loop && h_.compound(to)) a += (a.empty() ? "" : ", ") + std::string("lhead=") + cluster(to);
         out_ << a << "];\n";
     }
 
