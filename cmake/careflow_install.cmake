@@ -7,6 +7,9 @@ install(TARGETS careflow EXPORT careflowTargets
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/careflow DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+if(TARGET careflow_cli)
+  install(TARGETS careflow_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
 install(EXPORT careflowTargets NAMESPACE careflow:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/careflow)
 
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/careflowConfig.cmake.in

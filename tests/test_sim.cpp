@@ -131,3 +131,36 @@ TEST_CASE("impossible settings are typed errors") {
     CHECK_THROWS_WITH_AS((void)distribution::parse("gamma"), doctest::Contains("careflow.sim.bad_distribution"),
                          careflow::error);
 }
+
+TEST_CASE("a center simulation reports every SLA clock and the named KPIs, deterministically") {
+    center_config k;
+    k.hotline = plain(6, 2, 120, 24 * 12, 2, 4);
+    k.hotline.warmup_hours = 0;
+    k.hotline.transfer_rate = 0.2;
+    const auto a = simulate_center(k);
+    CHECK(a.json() == simulate_center(k).json());
+    CHECK(a.calls.mean > 0);
+    CHECK(a.callbacks.mean > 0);
+    CHECK(a.appointments.mean > 0);
+    std::vector<std::string> names;
+    for (const auto& c : a.clocks) names.push_back(c.procedure + "." + c.clock);
+    for (const char* expected : {"hotline_call.answer_within_rings", "hotline_call.record", "hotline_call.feedback",
+                                 "phone_callback.on_time", "phone_callback.record", "appointment.confirm"})
+        CHECK(std::find(names.begin(), names.end(), expected) != names.end());
+    for (const auto* e : {&a.three_ring_rate, &a.callback_on_time_rate, &a.confirmation_rate, &a.late_cancellation_rate,
+                          &a.no_show_rate}) {
+        CHECK(e->mean >= 0);
+        CHECK(e->mean <= 1);
+    }
+    CHECK(a.table().find("SLA attainment by clock") != std::string::npos);
+    // More callback agents: more callbacks attempted on their due day.
+    auto more = k;
+    more.callback_agents = 1;
+    more.follow_up_rate = 0.6;
+    auto most = more;
+    most.callback_agents = 6;
+    CHECK(simulate_center(most).callback_on_time_rate.mean > simulate_center(more).callback_on_time_rate.mean);
+    auto bad = k;
+    bad.reach_rate = 2;
+    CHECK_THROWS_WITH_AS((void)simulate_center(bad), doctest::Contains("careflow.sim.bad_config"), careflow::error);
+}

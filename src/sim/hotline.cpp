@@ -1,7 +1,8 @@
 // The hotline simulator: a discrete-event loop around the real engine.
 #include <careflow/error.hpp>
-#include <careflow/procedures/hotline_call.hpp>
+#include <careflow/procedures/procedures.hpp>
 #include <careflow/runtime/engine.hpp>
+#include <careflow/runtime/kpi.hpp>
 #include <careflow/sim/hotline.hpp>
 
 #include <fmt/format.h>
@@ -9,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <deque>
+#include <map>
 #include <queue>
 
 namespace careflow::sim {
@@ -31,23 +33,39 @@ struct outcome_counts {
     double wait_answered = 0, queue_time = 0, busy = 0, shift = 0;
 };
 
-// Counts the calls whose answer clock the engine judged met.
-struct sla_counter : observer {
+// Counts the calls whose answer clock the engine judged met, and notes callbacks that
+// need an agent (observers must not call back into the engine: the loop acts on these).
+struct watcher : observer {
     std::vector<bool>* counted = nullptr;
     double within = 0;
+    std::vector<case_id> needs_agent;
     void sla_met(const case_view& c, const program_sla& s, time_point) override {
-        if (s.name == "answer_within_rings" && (*counted)[c.id() - 1]) ++within;
+        if (s.name == "answer_within_rings" && c.id() <= counted->size() && (*counted)[c.id() - 1]) ++within;
+    }
+    void transition(const case_view& c, std::string_view, state_index, state_index to, time_point) override {
+        if (c.prog().name() != "phone_callback") return;
+        const auto& name = c.prog().states()[to].name;
+        if (name == "queued" || name == "verifying") needs_agent.push_back(c.id());
     }
 };
 
 class replication {
 public:
     replication(const hotline_config& k, std::shared_ptr<const program> p, std::uint64_t seed, std::uint64_t& inputs,
-                double& engine_s)
-        : k_(k), rng_(seed), inputs_(inputs), engine_s_(engine_s) {
+                double& engine_s, const center_config* center = nullptr)
+        : k_(k), center_(center), rng_(seed), inputs_(inputs), engine_s_(engine_s),
+          e_(engine_options{
+              .journal = center != nullptr, .eventless_limit = 64, .spawn_base = std::uint64_t{1} << 40}) {
+        if (center_) {
+            procedures::install_all(e_, calendar_);
+            for (int i = 0; i < center_->callback_agents; ++i) {
+                agent_actors_.push_back(actor{"agent-" + std::to_string(i), {"callback_agent"}});
+                agents_.push_back(idle{});
+            }
+        }
         e_.install(std::move(p));
-        sla_.counted = &counted_;
-        e_.add_observer(&sla_);
+        watch_.counted = &counted_;
+        e_.add_observer(&watch_);
         operators_.assign(static_cast<std::size_t>(k.operators), idle{});
         counselors_.assign(static_cast<std::size_t>(k.counselors), idle{});
         for (int i = 0; i < k.operators; ++i) op_actors_.push_back(actor{"op-" + std::to_string(i), {"operator"}});
@@ -61,6 +79,10 @@ public:
 
     outcome_counts run(const std::function<void(double)>& progress) {
         schedule_arrival(0);
+        if (center_) {
+            push(0, kind::tick);
+            schedule_request(0);
+        }
         std::size_t steps = 0;
         while (!events_.empty()) {
             const event ev = events_.top();
@@ -68,10 +90,24 @@ public:
             now_ = ev.t;
             switch (ev.what) {
             case kind::arrival: arrive(); break;
-            case kind::answer: answer(ev.call, ev.agent); break;
-            case kind::patience: give_up(ev.call); break;
-            case kind::handled: handled(ev.call, ev.agent); break;
-            case kind::counseled: counseled(ev.call, ev.agent); break;
+            case kind::answer: answer(static_cast<std::uint32_t>(ev.call), ev.agent); break;
+            case kind::patience: give_up(static_cast<std::uint32_t>(ev.call)); break;
+            case kind::handled: handled(static_cast<std::uint32_t>(ev.call), ev.agent); break;
+            case kind::counseled: counseled(static_cast<std::uint32_t>(ev.call), ev.agent); break;
+            case kind::tick: tick(); break;
+            case kind::callback_work: callback_done(ev.call, ev.agent); break;
+            case kind::callback_record:
+                timed([&] {
+                    e_.dispatch(ev.call, "record", at(now_), agent_actors_[static_cast<std::size_t>(ev.agent)]);
+                });
+                break;
+            case kind::agents_open:
+                agents_open_pending_ = false;
+                assign_agents();
+                break;
+            case kind::request: request(); break;
+            case kind::confirm: confirm(ev.call); break;
+            case kind::appointment_step: appointment_step(ev.call, ev.agent); break;
             }
             if (progress && (++steps & 4095) == 0)
                 progress(std::min(1.0, static_cast<double>(now_) / static_cast<double>(end_)));
@@ -79,17 +115,31 @@ public:
         // Operators' time on shift in the measured window.
         c_.shift = static_cast<double>(k_.operators) * to_s(end_ - warmup_);
         for (auto& o : operators_) close_busy(o, end_);
-        c_.within = sla_.within;
+        c_.within = watch_.within;
         return c_;
     }
 
 private:
-    enum class kind : std::uint8_t { arrival, answer, patience, handled, counseled };
+    enum class kind : std::uint8_t {
+        arrival,
+        answer,
+        patience,
+        handled,
+        counseled,
+        // the center: engine clock ticks, callbacks, appointment requests
+        tick,
+        callback_work,
+        callback_record,
+        agents_open,
+        request,
+        confirm,
+        appointment_step
+    };
     struct event {
         ticks t;
         std::uint64_t seq;
         kind what;
-        std::uint32_t call;
+        case_id call; // a hotline call index, or a case id (callbacks, appointments: above 2^32)
         int agent;
         bool operator>(const event& o) const { return t != o.t ? t > o.t : seq > o.seq; }
     };
@@ -107,7 +157,7 @@ private:
     static double to_s(ticks t) { return static_cast<double>(t) / 1e6; }
     time_point at(ticks t) const { return base_ + boost::posix_time::microseconds(t); }
 
-    void push(ticks t, kind w, std::uint32_t call = 0, int agent = -1) { events_.push({t, seq_++, w, call, agent}); }
+    void push(ticks t, kind w, case_id call = 0, int agent = -1) { events_.push({t, seq_++, w, call, agent}); }
 
     template <class F>
     void timed(F&& f) {
@@ -115,8 +165,121 @@ private:
         f();
         engine_s_ += std::chrono::duration<double>(clock_type::now() - a).count();
         ++inputs_;
+        if (!watch_.needs_agent.empty()) {
+            for (case_id id : watch_.needs_agent) waiting_callbacks_.push_back(id);
+            watch_.needs_agent.clear();
+            assign_agents();
+        }
     }
 
+    // ---- the center ----
+
+    // Engine timers (callbacks coming due, retries, SLA clocks) fire when the engine is
+    // advanced; ticks keep it moving when no call arrives.
+    void tick() {
+        timed([&] { e_.advance(at(now_)); });
+        if (now_ + tick_every_ < end_) push(now_ + tick_every_, kind::tick);
+    }
+
+    void assign_agents() {
+        if (!center_ || waiting_callbacks_.empty()) return;
+        if (!calendar_.is_open(at(now_))) {
+            if (!agents_open_pending_) {
+                agents_open_pending_ = true;
+                push(to_sim(calendar_.next_open(at(now_))), kind::agents_open);
+            }
+            return;
+        }
+        for (std::size_t a = 0; a < agents_.size() && !waiting_callbacks_.empty(); ++a) {
+            if (agents_[a].busy) continue;
+            // The agent who claimed a callback keeps it (retries); new ones go to anyone.
+            for (auto it = waiting_callbacks_.begin(); it != waiting_callbacks_.end(); ++it) {
+                auto owner = agent_of_.find(*it);
+                if (owner != agent_of_.end() && owner->second != static_cast<int>(a)) continue;
+                const case_id id = *it;
+                waiting_callbacks_.erase(it);
+                start_callback(id, static_cast<int>(a));
+                break;
+            }
+        }
+    }
+
+    void start_callback(case_id id, int a) {
+        agents_[static_cast<std::size_t>(a)].busy = true;
+        const actor& who = agent_actors_[static_cast<std::size_t>(a)];
+        if (!agent_of_.count(id)) {
+            agent_of_[id] = a;
+            timed([&] { e_.dispatch(id, "claim", at(now_), who); });
+        }
+        timed([&] { e_.dispatch(id, "verify", {{"contact_ok", true}}, at(now_), who); });
+        push(now_ + seconds(rng_.exponential(center_->callback_minutes * 60)), kind::callback_work, id, a);
+    }
+
+    void callback_done(case_id id, int a) {
+        const actor& who = agent_actors_[static_cast<std::size_t>(a)];
+        if (rng_.uniform() < center_->reach_rate) {
+            timed([&] { e_.dispatch(id, "reached", at(now_), who); });
+            timed([&] {
+                e_.dispatch(
+                    id, "feedback",
+                    {{"emotion", ""}, {"effect", ""}, {"suggestions", ""}, {"special", false}, {"book_further", false}},
+                    at(now_), who);
+            });
+            push(now_ + seconds(rng_.exponential(center_->record_minutes * 60)), kind::callback_record, id, a);
+        } else {
+            timed([&] { e_.dispatch(id, "unreachable", at(now_), who); });
+        }
+        agents_[static_cast<std::size_t>(a)].busy = false;
+        assign_agents();
+    }
+
+    // Appointment requests arrive in opening hours: exponential gaps of open time.
+    void schedule_request(ticks from) {
+        const double open_per_day = 8 * 3600.0;
+        const double gap = rng_.exponential(open_per_day / center_->appointments_per_day);
+        const ticks t = to_sim(calendar_.add(at(from), boost::posix_time::microseconds(seconds(gap))));
+        if (t < end_) push(t, kind::request);
+    }
+
+    void request() {
+        const case_id id = next_appointment_++;
+        timed([&] { e_.start("appointment", id, {{"channel", "phone"}}, at(now_), switchboard_); });
+        const double delay = rng_.exponential(center_->confirm_mean_hours * 3600);
+        push(to_sim(calendar_.add(at(now_), boost::posix_time::microseconds(seconds(delay)))), kind::confirm, id);
+        schedule_request(now_);
+    }
+
+    void confirm(case_id id) {
+        const actor& who = dr_actors_.empty() ? confirmer_ : dr_actors_[id % dr_actors_.size()];
+        const time_point when = calendar_.add_working_days(at(now_), 3);
+        timed([&] { e_.dispatch(id, "confirm", {{"at", when}}, at(now_), who); });
+        const ticks appt = to_sim(when);
+        const double fate = rng_.uniform();
+        if (fate < center_->cancel_rate) {
+            const ticks before = seconds(rng_.uniform() * 72 * 3600);
+            push(std::max(now_, appt - before), kind::appointment_step, id, 0); // cancel
+        } else if (fate >= center_->cancel_rate + center_->no_show_rate) {
+            push(appt - seconds(300), kind::appointment_step, id, 1); // check in
+        } // else: a no-show, which the engine's own timer records
+    }
+
+    void appointment_step(case_id id, int step) {
+        switch (step) {
+        case 0: timed([&] { e_.dispatch(id, "cancel", at(now_), client_); }); break;
+        case 1:
+            timed([&] { e_.dispatch(id, "check_in", at(now_), switchboard_); });
+            push(now_ + seconds(55 * 60), kind::appointment_step, id, 2);
+            break;
+        default: timed([&] { e_.dispatch(id, "done", at(now_), confirmer_); }); break;
+        }
+    }
+
+    ticks to_sim(time_point t) const { return to_ticks(t) - to_ticks(base_); }
+
+public:
+    const careflow::engine& engine_ref() const { return e_; }
+
+private:
     void schedule_arrival(ticks from) {
         // Non-homogeneous Poisson by thinning against the peak rate.
         ticks t = from;
@@ -190,6 +353,7 @@ private:
     void handled(std::uint32_t id, int op) {
         const actor& who = op_actors_[static_cast<std::size_t>(op)];
         const bool transfer = k_.transfer_rate > 0 && rng_.uniform() < k_.transfer_rate;
+        const bool follow_up = center_ && rng_.uniform() < center_->follow_up_rate;
         timed([&] {
             e_.dispatch(id + 1, "register", {{"name", ""}, {"withheld", true}, {"contact", ""}, {"reason", ""}},
                         at(now_), who);
@@ -206,6 +370,7 @@ private:
             for_counselor_.push_back(id);
             return;
         }
+        if (follow_up) timed([&] { e_.dispatch(id + 1, "resolve", {{"needs_follow_up", true}}, at(now_), who); });
         finish_call(id, who);
         free_operator(op);
     }
@@ -220,7 +385,10 @@ private:
 
     void counseled(std::uint32_t id, int dr) {
         const actor& who = dr_actors_[static_cast<std::size_t>(dr)];
-        timed([&] { e_.dispatch(id + 1, "resolve", {{"needs_follow_up", false}}, at(now_), who); });
+        timed([&] {
+            e_.dispatch(id + 1, "resolve", {{"needs_follow_up", center_ && rng_.uniform() < center_->follow_up_rate}},
+                        at(now_), who);
+        });
         finish_call(id, who);
         counselors_[static_cast<std::size_t>(dr)].busy = false;
         if (!for_counselor_.empty()) {
@@ -263,11 +431,21 @@ private:
     }
 
     const hotline_config& k_;
+    const center_config* center_;
     rng rng_;
     std::uint64_t& inputs_;
     double& engine_s_;
-    careflow::engine e_{engine_options{.journal = false, .eventless_limit = 64, .spawn_base = std::uint64_t{1} << 62}};
-    sla_counter sla_;
+    calendar calendar_ = center_calendar();
+    careflow::engine e_;
+    watcher watch_;
+    std::vector<idle> agents_;
+    std::vector<actor> agent_actors_;
+    std::deque<case_id> waiting_callbacks_;
+    std::map<case_id, int> agent_of_;
+    bool agents_open_pending_ = false;
+    case_id next_appointment_ = std::uint64_t{1} << 32;
+    const ticks tick_every_ = 5 * 60 * 1'000'000LL;
+    const actor confirmer_{"dr-desk", {"counselor"}};
     std::vector<bool> counted_;
     std::vector<call_state> calls_;
     std::deque<std::uint32_t> waiting_, for_counselor_;
@@ -275,6 +453,7 @@ private:
     std::vector<actor> op_actors_, dr_actors_;
     const actor switchboard_{"switchboard", {}};
     const actor caller_{"caller", {}};
+    const actor client_{"client", {}};
     std::priority_queue<event, std::vector<event>, std::greater<>> events_;
     std::uint64_t seq_ = 0;
     ticks now_ = 0, warmup_ = 0, end_ = 0;
@@ -400,6 +579,123 @@ std::string hotline_report::table() const {
     row("mean time in queue", mean_queue_time_s, " s", 1);
     row("abandonment", abandonment_rate, " %", 100);
     row("operator occupancy", occupancy, " %", 100);
+    return out;
+}
+
+} // namespace careflow::sim
+
+namespace careflow::sim {
+
+center_report simulate_center(const center_config& k, const std::function<void(double)>& progress) {
+    check(k.hotline);
+    auto share = [](double x) { return x >= 0 && x <= 1; };
+    if (!share(k.follow_up_rate) || !share(k.reach_rate) || !share(k.cancel_rate) || !share(k.no_show_rate) ||
+        k.cancel_rate + k.no_show_rate > 1)
+        throw error("careflow.sim.bad_config", "rates are shares between 0 and 1");
+    if (k.callback_agents < 1) throw error("careflow.sim.bad_config", "at least one callback agent");
+    if (!(k.appointments_per_day > 0) || !(k.confirm_mean_hours > 0) || !(k.callback_minutes > 0) ||
+        !(k.record_minutes > 0))
+        throw error("careflow.sim.bad_config", "appointment and callback figures must be positive");
+    const auto started = clock_type::now();
+    procedures::hotline_call_params params;
+    params.rings = k.hotline.rings;
+    params.ring_cycle = boost::posix_time::microseconds(std::llround(k.hotline.ring_cycle_s * 1e6));
+    const auto program = procedures::hotline_call_program(params);
+    center_report r;
+    r.config = k;
+    std::map<std::pair<std::string, std::string>, std::pair<std::vector<double>, std::vector<double>>> clocks;
+    std::vector<double> three, on_time, confirm, late, no_show, calls, callbacks, appointments;
+    for (int i = 0; i < k.hotline.replications; ++i) {
+        replication rep(k.hotline, program, k.hotline.seed + static_cast<std::uint64_t>(i) * 0x9E3779B97F4A7C15ull,
+                        r.engine_inputs, r.engine_seconds, &k);
+        (void)rep.run(progress
+                          ? std::function<void(double)>([&](double f) { progress((i + f) / k.hotline.replications); })
+                          : std::function<void(double)>());
+        const auto kpis = compute_kpis(rep.engine_ref().journal());
+        for (const auto& s : kpis.slas) {
+            auto& c = clocks[{s.procedure.substr(0, s.procedure.rfind('@')), s.sla}];
+            c.first.push_back(s.attainment());
+            c.second.push_back(static_cast<double>(s.met + s.late + s.missed));
+        }
+        auto rate = [&](const char* proc, const char* clock) {
+            const auto* s = kpis.sla(proc, clock);
+            return s ? s->attainment() : 1.0;
+        };
+        auto started_of = [&](const char* proc) {
+            const auto* p = kpis.procedure(proc);
+            return p ? static_cast<double>(p->started) : 0.0;
+        };
+        three.push_back(rate("hotline_call", "answer_within_rings"));
+        on_time.push_back(rate("phone_callback", "on_time"));
+        confirm.push_back(rate("appointment", "confirm"));
+        const auto* a = kpis.procedure("appointment");
+        late.push_back(a ? a->rate("late_cancelled") : 0.0);
+        no_show.push_back(a ? a->rate("no_show") : 0.0);
+        calls.push_back(started_of("hotline_call"));
+        callbacks.push_back(started_of("phone_callback"));
+        appointments.push_back(started_of("appointment"));
+    }
+    for (const auto& [key, v] : clocks)
+        r.clocks.push_back({key.first, key.second, summarise(v.first), summarise(v.second)});
+    r.three_ring_rate = summarise(three);
+    r.callback_on_time_rate = summarise(on_time);
+    r.confirmation_rate = summarise(confirm);
+    r.late_cancellation_rate = summarise(late);
+    r.no_show_rate = summarise(no_show);
+    r.calls = summarise(calls);
+    r.callbacks = summarise(callbacks);
+    r.appointments = summarise(appointments);
+    r.total_seconds = std::chrono::duration<double>(clock_type::now() - started).count();
+    if (progress) progress(1.0);
+    return r;
+}
+
+std::string center_report::json() const {
+    const bool ci = config.hotline.replications > 1;
+    auto num = [&](const char* name, const estimate& e) {
+        std::string s = fmt::format("\"{}\": {:.6f}", name, e.mean);
+        if (ci) s += fmt::format(", \"{}_ci95\": {:.6f}", name, e.ci95);
+        return s;
+    };
+    std::string out =
+        fmt::format("{{\"replications\": {}, \"seed\": {}, ", config.hotline.replications, config.hotline.seed);
+    out += num("calls", calls) + ", " + num("callbacks", callbacks) + ", " + num("appointments", appointments) + ", ";
+    out += num("three_ring_rate", three_ring_rate) + ", " + num("callback_on_time_rate", callback_on_time_rate) + ", ";
+    out += num("confirmation_rate", confirmation_rate) + ", " + num("late_cancellation_rate", late_cancellation_rate) +
+           ", ";
+    out += num("no_show_rate", no_show_rate) + ", \"clocks\": [";
+    for (std::size_t i = 0; i < clocks.size(); ++i) {
+        const auto& c = clocks[i];
+        out += fmt::format("{}{{\"procedure\": \"{}\", \"clock\": \"{}\", ", i ? ", " : "", c.procedure, c.clock);
+        out += num("attainment", c.attainment) + ", " + num("decided", c.decided) + "}";
+    }
+    return out + "]}";
+}
+
+std::string center_report::table() const {
+    const auto& h = config.hotline;
+    const bool ci = h.replications > 1;
+    std::string out = fmt::format(
+        "center: {:g} days; hotline {:g} calls/h, {} operators, {} counselors; {} callback agents; {:g} appointment "
+        "requests/day; {} replication{}\n",
+        (h.warmup_hours + h.hours) / 24, h.arrivals_per_hour, h.operators, h.counselors, config.callback_agents,
+        config.appointments_per_day, h.replications, h.replications == 1 ? "" : "s");
+    auto row = [&](const std::string& name, const estimate& e, bool percent) {
+        out += fmt::format("  {:<42} {:>8.{}f}{}", name, e.mean * (percent ? 100 : 1), percent ? 1 : 0,
+                           percent ? " %" : "");
+        if (ci) out += fmt::format("  ± {:.{}f}", e.ci95 * (percent ? 100 : 1), percent ? 1 : 0);
+        out += "\n";
+    };
+    row("hotline calls", calls, false);
+    row("callbacks planned", callbacks, false);
+    row("appointment requests", appointments, false);
+    row("answered within three rings", three_ring_rate, true);
+    row("callbacks attempted on their due day", callback_on_time_rate, true);
+    row("appointments confirmed within 24 h", confirmation_rate, true);
+    row("late cancellations", late_cancellation_rate, true);
+    row("no-shows", no_show_rate, true);
+    out += "  SLA attainment by clock:\n";
+    for (const auto& c : clocks) row("    " + c.procedure + "." + c.clock, c.attainment, true);
     return out;
 }
 
