@@ -137,7 +137,11 @@ TEST_CASE("a center simulation reports every SLA clock and the named KPIs, deter
     k.hotline = plain(6, 2, 120, 24 * 12, 2, 4);
     k.hotline.warmup_hours = 0;
     k.hotline.transfer_rate = 0.2;
+    k.first_visits_per_week = 10;
+    k.complaints_per_week = 5;
     const auto a = simulate_center(k);
+    CHECK(a.first_visits.mean > 0);
+    CHECK(a.complaints.mean > 0);
     CHECK(a.json() == simulate_center(k).json());
     CHECK(a.calls.mean > 0);
     CHECK(a.callbacks.mean > 0);
@@ -145,10 +149,11 @@ TEST_CASE("a center simulation reports every SLA clock and the named KPIs, deter
     std::vector<std::string> names;
     for (const auto& c : a.clocks) names.push_back(c.procedure + "." + c.clock);
     for (const char* expected : {"hotline_call.answer_within_rings", "hotline_call.record", "hotline_call.feedback",
-                                 "phone_callback.on_time", "phone_callback.record", "appointment.confirm"})
+                                 "phone_callback.on_time", "phone_callback.record", "appointment.confirm",
+                                 "first_visit.pre_contact", "first_visit.record", "complaint.acknowledge"})
         CHECK(std::find(names.begin(), names.end(), expected) != names.end());
     for (const auto* e : {&a.three_ring_rate, &a.callback_on_time_rate, &a.confirmation_rate, &a.late_cancellation_rate,
-                          &a.no_show_rate}) {
+                          &a.no_show_rate, &a.complaint_rate, &a.responsibility_rate}) {
         CHECK(e->mean >= 0);
         CHECK(e->mean <= 1);
     }
@@ -163,4 +168,37 @@ TEST_CASE("a center simulation reports every SLA clock and the named KPIs, deter
     auto bad = k;
     bad.reach_rate = 2;
     CHECK_THROWS_WITH_AS((void)simulate_center(bad), doctest::Contains("careflow.sim.bad_config"), careflow::error);
+}
+
+TEST_CASE("shifts, a weekly arrival profile and crises") {
+    auto k = plain(60, 6, 120, 48, 2, 5);
+    k.operators_by_hour.assign(24, 2);
+    for (int h = 8; h < 22; ++h) k.operators_by_hour[static_cast<std::size_t>(h)] = 6;
+    const auto shifted = simulate_hotline(k);
+    auto thin = k;
+    thin.operators_by_hour.assign(24, 2);
+    const auto two = simulate_hotline(thin);
+    CHECK(two.service_level.mean < shifted.service_level.mean);
+    CHECK(two.occupancy.mean > shifted.occupancy.mean); // occupancy is measured against time on duty
+    // A week with a closed weekend offers fewer calls than an open one.
+    auto week = plain(60, 4, 120, 24 * 7, 1, 5);
+    week.warmup_hours = 0;
+    const auto open = simulate_hotline(week).offered.mean;
+    week.hourly_profile.assign(168, 1.0);
+    for (std::size_t h = 24 * 5; h < 168; ++h) week.hourly_profile[h] = 0.0;
+    const auto weekdays = simulate_hotline(week).offered.mean;
+    CHECK(weekdays < open * 0.8);
+    CHECK(weekdays > open * 0.6);
+    // Crises go to a counselor without the handover.
+    auto crisis = plain(60, 4, 300, 24, 1, 5);
+    crisis.crisis_rate = 0.1;
+    crisis.transfer_rate = 0.2;
+    crisis.counselors = 2;
+    const auto c = simulate_hotline(crisis);
+    CHECK(c.answered.mean + c.abandoned.mean == doctest::Approx(c.offered.mean));
+    auto bad = k;
+    bad.operators_by_hour[3] = 7;
+    CHECK_THROWS_WITH_AS((void)simulate_hotline(bad), doctest::Contains("careflow.sim.bad_config"), careflow::error);
+    bad.operators_by_hour.assign(25, 1);
+    CHECK_THROWS_WITH_AS((void)simulate_hotline(bad), doctest::Contains("careflow.sim.bad_config"), careflow::error);
 }

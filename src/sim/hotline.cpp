@@ -12,6 +12,7 @@
 #include <deque>
 #include <map>
 #include <queue>
+#include <type_traits>
 
 namespace careflow::sim {
 
@@ -39,12 +40,14 @@ struct watcher : observer {
     std::vector<bool>* counted = nullptr;
     double within = 0;
     std::vector<case_id> needs_agent;
+    std::vector<case_id> screening; // first visits whose screening window opened
     void sla_met(const case_view& c, const program_sla& s, time_point) override {
         if (s.name == "answer_within_rings" && c.id() <= counted->size() && (*counted)[c.id() - 1]) ++within;
     }
     void transition(const case_view& c, std::string_view, state_index, state_index to, time_point) override {
-        if (c.prog().name() != "phone_callback") return;
         const auto& name = c.prog().states()[to].name;
+        if (c.prog().name() == "first_visit" && name == "screening") screening.push_back(c.id());
+        if (c.prog().name() != "phone_callback") return;
         if (name == "queued" || name == "verifying") needs_agent.push_back(c.id());
     }
 };
@@ -71,6 +74,7 @@ public:
         for (int i = 0; i < k.operators; ++i) op_actors_.push_back(actor{"op-" + std::to_string(i), {"operator"}});
         for (int i = 0; i < k.counselors; ++i) dr_actors_.push_back(actor{"dr-" + std::to_string(i), {"counselor"}});
         warmup_ = seconds(k.warmup_hours * 3600);
+        active_ = on_duty(0);
         end_ = warmup_ + seconds(k.hours * 3600);
         double top = 1;
         for (double m : k.hourly_profile) top = std::max(top, m);
@@ -79,9 +83,14 @@ public:
 
     outcome_counts run(const std::function<void(double)>& progress) {
         schedule_arrival(0);
+        if (!k_.operators_by_hour.empty()) push(hour_ticks, kind::shift);
         if (center_) {
             push(0, kind::tick);
             schedule_request(0);
+            if (center_->first_visits_per_week > 0)
+                push(open_after(0, 40.0 / center_->first_visits_per_week), kind::visit_request);
+            if (center_->complaints_per_week > 0)
+                push(seconds(rng_.exponential(7 * 86400.0 / center_->complaints_per_week)), kind::complaint);
         }
         std::size_t steps = 0;
         while (!events_.empty()) {
@@ -94,11 +103,16 @@ public:
             case kind::patience: give_up(static_cast<std::uint32_t>(ev.call)); break;
             case kind::handled: handled(static_cast<std::uint32_t>(ev.call), ev.agent); break;
             case kind::counseled: counseled(static_cast<std::uint32_t>(ev.call), ev.agent); break;
+            case kind::shift: shift(); break;
+            case kind::visit_request: visit_request(); break;
+            case kind::visit_step: visit_step(ev.call, ev.agent); break;
+            case kind::complaint: complaint(); break;
+            case kind::complaint_step: complaint_step(ev.call, ev.agent); break;
             case kind::tick: tick(); break;
             case kind::callback_work: callback_done(ev.call, ev.agent); break;
             case kind::callback_record:
                 timed([&] {
-                    e_.dispatch(ev.call, "record", at(now_), agent_actors_[static_cast<std::size_t>(ev.agent)]);
+                    return e_.dispatch(ev.call, "record", at(now_), agent_actors_[static_cast<std::size_t>(ev.agent)]);
                 });
                 break;
             case kind::agents_open:
@@ -113,7 +127,7 @@ public:
                 progress(std::min(1.0, static_cast<double>(now_) / static_cast<double>(end_)));
         }
         // Operators' time on shift in the measured window.
-        c_.shift = static_cast<double>(k_.operators) * to_s(end_ - warmup_);
+        account_shift(end_);
         for (auto& o : operators_) close_busy(o, end_);
         c_.within = watch_.within;
         return c_;
@@ -133,8 +147,37 @@ private:
         agents_open,
         request,
         confirm,
-        appointment_step
+        appointment_step,
+        shift, // operators coming on or going off duty
+        visit_request,
+        visit_step,
+        complaint,
+        complaint_step
     };
+    static constexpr ticks hour_ticks = 3600LL * 1'000'000LL;
+
+    int on_duty(ticks t) const {
+        if (k_.operators_by_hour.empty()) return k_.operators;
+        const auto hour = static_cast<std::size_t>(t / hour_ticks);
+        return k_.operators_by_hour[hour % k_.operators_by_hour.size()];
+    }
+
+    // Time on shift in [warmup, end): the number on duty times the time since the last change.
+    void account_shift(ticks t) {
+        const ticks from = std::max(last_shift_, warmup_), to = std::min(t, end_);
+        if (to > from) c_.shift += active_ * to_s(to - from);
+        last_shift_ = std::max(last_shift_, t);
+    }
+
+    void shift() {
+        account_shift(now_);
+        const int before = active_;
+        active_ = on_duty(now_);
+        // Newly on duty and free: take the longest-waiting calls.
+        for (int op = before; op < active_; ++op)
+            if (!operators_[static_cast<std::size_t>(op)].busy) next_call(op);
+        if (now_ + hour_ticks < end_) push(now_ + hour_ticks, kind::shift);
+    }
     struct event {
         ticks t;
         std::uint64_t seq;
@@ -159,12 +202,23 @@ private:
 
     void push(ticks t, kind w, case_id call = 0, int agent = -1) { events_.push({t, seq_++, w, call, agent}); }
 
+    // Every engine input goes through here: timed, counted, and checked. The simulator
+    // only sends valid inputs, so an error result is a simulator bug, never data.
     template <class F>
     void timed(F&& f) {
         const auto a = clock_type::now();
-        f();
+        if constexpr (std::is_same_v<decltype(f()), result>) {
+            const result r = f();
+            if (r.kind == outcome::error)
+                throw error("careflow.sim.internal",
+                            "the simulator sent an invalid input: " + std::string(r.code) + ": " + r.reason);
+        } else {
+            f();
+        }
         engine_s_ += std::chrono::duration<double>(clock_type::now() - a).count();
         ++inputs_;
+        for (case_id id : watch_.screening) push(open_after(now_, 2), kind::visit_step, id, 0);
+        watch_.screening.clear();
         if (!watch_.needs_agent.empty()) {
             for (case_id id : watch_.needs_agent) waiting_callbacks_.push_back(id);
             watch_.needs_agent.clear();
@@ -177,7 +231,7 @@ private:
     // Engine timers (callbacks coming due, retries, SLA clocks) fire when the engine is
     // advanced; ticks keep it moving when no call arrives.
     void tick() {
-        timed([&] { e_.advance(at(now_)); });
+        timed([&] { return e_.advance(at(now_)); });
         if (now_ + tick_every_ < end_) push(now_ + tick_every_, kind::tick);
     }
 
@@ -209,25 +263,25 @@ private:
         const actor& who = agent_actors_[static_cast<std::size_t>(a)];
         if (!agent_of_.count(id)) {
             agent_of_[id] = a;
-            timed([&] { e_.dispatch(id, "claim", at(now_), who); });
+            timed([&] { return e_.dispatch(id, "claim", at(now_), who); });
         }
-        timed([&] { e_.dispatch(id, "verify", {{"contact_ok", true}}, at(now_), who); });
+        timed([&] { return e_.dispatch(id, "verify", {{"contact_ok", true}}, at(now_), who); });
         push(now_ + seconds(rng_.exponential(center_->callback_minutes * 60)), kind::callback_work, id, a);
     }
 
     void callback_done(case_id id, int a) {
         const actor& who = agent_actors_[static_cast<std::size_t>(a)];
         if (rng_.uniform() < center_->reach_rate) {
-            timed([&] { e_.dispatch(id, "reached", at(now_), who); });
+            timed([&] { return e_.dispatch(id, "reached", at(now_), who); });
             timed([&] {
-                e_.dispatch(
+                return e_.dispatch(
                     id, "feedback",
                     {{"emotion", ""}, {"effect", ""}, {"suggestions", ""}, {"special", false}, {"book_further", false}},
                     at(now_), who);
             });
             push(now_ + seconds(rng_.exponential(center_->record_minutes * 60)), kind::callback_record, id, a);
         } else {
-            timed([&] { e_.dispatch(id, "unreachable", at(now_), who); });
+            timed([&] { return e_.dispatch(id, "unreachable", at(now_), who); });
         }
         agents_[static_cast<std::size_t>(a)].busy = false;
         assign_agents();
@@ -243,7 +297,7 @@ private:
 
     void request() {
         const case_id id = next_appointment_++;
-        timed([&] { e_.start("appointment", id, {{"channel", "phone"}}, at(now_), switchboard_); });
+        timed([&] { return e_.start("appointment", id, {{"channel", "phone"}}, at(now_), switchboard_); });
         const double delay = rng_.exponential(center_->confirm_mean_hours * 3600);
         push(to_sim(calendar_.add(at(now_), boost::posix_time::microseconds(seconds(delay)))), kind::confirm, id);
         schedule_request(now_);
@@ -252,7 +306,7 @@ private:
     void confirm(case_id id) {
         const actor& who = dr_actors_.empty() ? confirmer_ : dr_actors_[id % dr_actors_.size()];
         const time_point when = calendar_.add_working_days(at(now_), 3);
-        timed([&] { e_.dispatch(id, "confirm", {{"at", when}}, at(now_), who); });
+        timed([&] { return e_.dispatch(id, "confirm", {{"at", when}}, at(now_), who); });
         const ticks appt = to_sim(when);
         const double fate = rng_.uniform();
         if (fate < center_->cancel_rate) {
@@ -265,16 +319,101 @@ private:
 
     void appointment_step(case_id id, int step) {
         switch (step) {
-        case 0: timed([&] { e_.dispatch(id, "cancel", at(now_), client_); }); break;
+        case 0: timed([&] { return e_.dispatch(id, "cancel", at(now_), client_); }); break;
         case 1:
-            timed([&] { e_.dispatch(id, "check_in", at(now_), switchboard_); });
+            timed([&] { return e_.dispatch(id, "check_in", at(now_), switchboard_); });
             push(now_ + seconds(55 * 60), kind::appointment_step, id, 2);
             break;
-        default: timed([&] { e_.dispatch(id, "done", at(now_), confirmer_); }); break;
+        default: timed([&] { return e_.dispatch(id, "done", at(now_), confirmer_); }); break;
         }
     }
 
     ticks to_sim(time_point t) const { return to_ticks(t) - to_ticks(base_); }
+
+    // An exponential delay of open time with the given mean (hours) after `t`.
+    ticks open_after(ticks t, double mean_hours) {
+        const double d = rng_.exponential(mean_hours * 3600);
+        return to_sim(calendar_.add(at(t), boost::posix_time::microseconds(seconds(d))));
+    }
+
+    // First visits: booked for three working days ahead; the engine opens the screening
+    // window the day before; back office screens, reception assigns a responsible
+    // counselor, who contacts the client, sees them, records and follows up.
+    void visit_request() {
+        const case_id id = next_visit_++;
+        const time_point appt = calendar_.add_working_days(at(now_), 3);
+        timed([&] { return e_.start("first_visit", id, {{"appointment_at", appt}}, at(now_), reception_); });
+        const ticks next = open_after(now_, 40.0 / center_->first_visits_per_week);
+        if (next < end_) push(next, kind::visit_request);
+    }
+
+    void visit_step(case_id id, int step) {
+        const actor& dr = dr_actors_.empty() ? confirmer_ : dr_actors_[id % dr_actors_.size()];
+        const time_point appt = std::get<time_point>(e_.get(id).variable("appointment_at").get());
+        switch (step) {
+        case 0: { // screening
+            const double u = rng_.uniform();
+            const int risk = u < 0.03 ? 5 : 1;
+            timed([&] {
+                return e_.dispatch(id, "screen", {{"risk", risk}, {"in_scope", u < 0.03 || u >= 0.08}}, at(now_),
+                                   back_office_);
+            });
+            if (!e_.get(id).in("matching")) return; // crisis or referral
+            timed([&] {
+                return e_.dispatch(id, "assign_counselor", {{"counselor", dr.id}, {"by_rule", true}}, at(now_),
+                                   reception_);
+            });
+            push(std::min(open_after(now_, 3), std::max(now_, to_sim(appt) - seconds(600))), kind::visit_step, id, 1);
+            return;
+        }
+        case 1: // pre-contact, then the session at the appointment
+            timed([&] { return e_.dispatch(id, "contacted", at(now_), dr); });
+            push(std::max(now_, to_sim(appt)), kind::visit_step, id, 2);
+            return;
+        case 2: // the session: the agreement signed after 10 minutes, the end at 50
+            timed([&] { return e_.dispatch(id, "start_session", at(now_), dr); });
+            push(now_ + seconds(600), kind::visit_step, id, 5);
+            return;
+        case 5:
+            timed([&] { return e_.dispatch(id, "sign_agreement", at(now_), dr); });
+            push(now_ + seconds(2400), kind::visit_step, id, 6);
+            return;
+        case 6:
+            timed([&] { return e_.dispatch(id, "end_session", {{"plan", ""}}, at(now_), dr); });
+            push(now_ + seconds(rng_.exponential(12 * 3600)), kind::visit_step, id, 3);
+            return;
+        case 3:
+            timed([&] { return e_.dispatch(id, "record", at(now_), dr); });
+            push(open_after(now_, 12), kind::visit_step, id, 4);
+            return;
+        default: timed([&] { return e_.dispatch(id, "follow_up_done", at(now_), dr); }); return;
+        }
+    }
+
+    // Complaints: acknowledged by a manager in open time, resolved days later.
+    void complaint() {
+        const case_id id = next_complaint_++;
+        timed([&] { return e_.start("complaint", id, {}, at(now_), switchboard_); });
+        push(open_after(now_, 5), kind::complaint_step, id, 0);
+        const ticks next = now_ + seconds(rng_.exponential(7 * 86400.0 / center_->complaints_per_week));
+        if (next < end_) push(next, kind::complaint);
+    }
+
+    void complaint_step(case_id id, int step) {
+        switch (step) {
+        case 0:
+            timed([&] { return e_.dispatch(id, "acknowledge", at(now_), manager_); });
+            push(now_ + seconds(rng_.exponential(3 * 86400)), kind::complaint_step, id, 1);
+            return;
+        case 1:
+            timed([&] { return e_.dispatch(id, "resolve", {{"summary", ""}}, at(now_), manager_); });
+            push(open_after(now_, 8), kind::complaint_step, id, 2);
+            return;
+        default:
+            timed([&] { return e_.dispatch(id, "record_improvement", {{"improvement", ""}}, at(now_), manager_); });
+            return;
+        }
+    }
 
 public:
     const careflow::engine& engine_ref() const { return e_; }
@@ -288,7 +427,7 @@ private:
             if (t >= end_) return;
             double rate = k_.arrivals_per_hour / 3600.0;
             if (!k_.hourly_profile.empty()) {
-                const auto hour = static_cast<std::size_t>((t / (3600 * 1'000'000LL)) % 24);
+                const auto hour = static_cast<std::size_t>(t / (3600 * 1'000'000LL));
                 rate *= k_.hourly_profile[hour % k_.hourly_profile.size()];
             }
             if (rng_.uniform() * peak_ <= rate) break;
@@ -302,12 +441,12 @@ private:
         const bool count = now_ >= warmup_;
         counted_.push_back(count);
         if (count) ++c_.offered;
-        timed([&] { e_.start("hotline_call", id + 1, {}, at(now_), switchboard_); });
+        timed([&] { return e_.start("hotline_call", id + 1, {}, at(now_), switchboard_); });
         if (k_.patience_mean_s > 0) push(now_ + seconds(rng_.exponential(k_.patience_mean_s)), kind::patience, id);
         schedule_arrival(now_);
-        for (std::size_t i = 0; i < operators_.size(); ++i)
-            if (!operators_[i].busy) {
-                take(id, static_cast<int>(i));
+        for (int i = 0; i < active_; ++i)
+            if (!operators_[static_cast<std::size_t>(i)].busy) {
+                take(id, i);
                 return;
             }
         waiting_.push_back(id);
@@ -333,7 +472,7 @@ private:
             c_.queue_time += to_s(wait);
             c_.wait_answered += to_s(now_ - c.arrival);
         }
-        timed([&] { e_.dispatch(id + 1, "answer", at(now_), op_actors_[static_cast<std::size_t>(op)]); });
+        timed([&] { return e_.dispatch(id + 1, "answer", at(now_), op_actors_[static_cast<std::size_t>(op)]); });
         push(now_ + seconds(k_.handle.sample(rng_)), kind::handled, id, op);
     }
 
@@ -346,31 +485,39 @@ private:
             ++c_.waited;
             c_.queue_time += to_s(now_ - c.arrival);
         }
-        timed([&] { e_.dispatch(id + 1, "hang_up", at(now_), switchboard_); });
+        timed([&] { return e_.dispatch(id + 1, "hang_up", at(now_), switchboard_); });
         timed([&] { e_.erase(id + 1); });
     }
 
     void handled(std::uint32_t id, int op) {
         const actor& who = op_actors_[static_cast<std::size_t>(op)];
-        const bool transfer = k_.transfer_rate > 0 && rng_.uniform() < k_.transfer_rate;
+        const double u = rng_.uniform();
+        const bool crisis = u < k_.crisis_rate;
+        const bool transfer = crisis || u < k_.crisis_rate + k_.transfer_rate;
         const bool follow_up = center_ && rng_.uniform() < center_->follow_up_rate;
         timed([&] {
-            e_.dispatch(id + 1, "register", {{"name", ""}, {"withheld", true}, {"contact", ""}, {"reason", ""}},
-                        at(now_), who);
+            return e_.dispatch(id + 1, "register", {{"name", ""}, {"withheld", true}, {"contact", ""}, {"reason", ""}},
+                               at(now_), who);
         });
-        timed([&] { e_.dispatch(id + 1, "assess", {{"urgency", transfer ? 2 : 1}}, at(now_), who); });
+        timed([&] {
+            return e_.dispatch(id + 1, "assess", {{"urgency", crisis ? 5 : transfer ? 2 : 1}}, at(now_), who);
+        });
         if (transfer) {
-            timed([&] { e_.dispatch(id + 1, "handover", {{"note", ""}}, at(now_), who); });
+            if (!crisis) timed([&] { return e_.dispatch(id + 1, "handover", {{"note", ""}}, at(now_), who); });
             free_operator(op);
             for (std::size_t i = 0; i < counselors_.size(); ++i)
                 if (!counselors_[i].busy) {
                     start_counseling(id, static_cast<int>(i));
                     return;
                 }
-            for_counselor_.push_back(id);
+            if (crisis)
+                for_counselor_.push_front(id); // a crisis goes ahead of ordinary transfers
+            else
+                for_counselor_.push_back(id);
             return;
         }
-        if (follow_up) timed([&] { e_.dispatch(id + 1, "resolve", {{"needs_follow_up", true}}, at(now_), who); });
+        if (follow_up)
+            timed([&] { return e_.dispatch(id + 1, "resolve", {{"needs_follow_up", true}}, at(now_), who); });
         finish_call(id, who);
         free_operator(op);
     }
@@ -378,16 +525,17 @@ private:
     void start_counseling(std::uint32_t id, int dr) {
         counselors_[static_cast<std::size_t>(dr)].busy = true;
         const actor& who = dr_actors_[static_cast<std::size_t>(dr)];
-        timed([&] { e_.dispatch(id + 1, "join", at(now_), who); });
-        timed([&] { e_.dispatch(id + 1, "confirm_identity", at(now_), who); });
+        timed([&] { return e_.dispatch(id + 1, "join", at(now_), who); });
+        timed([&] { return e_.dispatch(id + 1, "confirm_identity", at(now_), who); });
         push(now_ + seconds(k_.counseling.sample(rng_)), kind::counseled, id, dr);
     }
 
     void counseled(std::uint32_t id, int dr) {
         const actor& who = dr_actors_[static_cast<std::size_t>(dr)];
         timed([&] {
-            e_.dispatch(id + 1, "resolve", {{"needs_follow_up", center_ && rng_.uniform() < center_->follow_up_rate}},
-                        at(now_), who);
+            return e_.dispatch(id + 1, "resolve",
+                               {{"needs_follow_up", center_ && rng_.uniform() < center_->follow_up_rate}}, at(now_),
+                               who);
         });
         finish_call(id, who);
         counselors_[static_cast<std::size_t>(dr)].busy = false;
@@ -400,15 +548,20 @@ private:
 
     // Hang up, record and collect feedback at once, then drop the finished case.
     void finish_call(std::uint32_t id, const actor& who) {
-        timed([&] { e_.dispatch(id + 1, "hang_up", at(now_), who); });
-        timed([&] { e_.dispatch(id + 1, "record", at(now_), who); });
-        timed([&] { e_.dispatch(id + 1, "feedback", {{"channel", symbol{"sms"}}, {"score", 4}}, at(now_), caller_); });
+        timed([&] { return e_.dispatch(id + 1, "hang_up", at(now_), who); });
+        timed([&] { return e_.dispatch(id + 1, "record", at(now_), who); });
+        timed([&] {
+            return e_.dispatch(id + 1, "feedback", {{"channel", symbol{"sms"}}, {"score", 4}}, at(now_), caller_);
+        });
         timed([&] { e_.erase(id + 1); });
     }
 
     void free_operator(int op) {
-        idle& o = operators_[static_cast<std::size_t>(op)];
-        close_busy(o, now_);
+        close_busy(operators_[static_cast<std::size_t>(op)], now_);
+        if (op < active_) next_call(op); // off duty now: goes home after this call
+    }
+
+    void next_call(int op) {
         while (!waiting_.empty()) { // FIFO: the longest-waiting call still on the line
             const auto next = waiting_.front();
             waiting_.pop_front();
@@ -446,6 +599,11 @@ private:
     case_id next_appointment_ = std::uint64_t{1} << 32;
     const ticks tick_every_ = 5 * 60 * 1'000'000LL;
     const actor confirmer_{"dr-desk", {"counselor"}};
+    const actor reception_{"reception", {"receptionist"}};
+    const actor back_office_{"back-office", {"back_office"}};
+    const actor manager_{"manager", {"manager"}};
+    case_id next_visit_ = std::uint64_t{2} << 32;
+    case_id next_complaint_ = std::uint64_t{3} << 32;
     std::vector<bool> counted_;
     std::vector<call_state> calls_;
     std::deque<std::uint32_t> waiting_, for_counselor_;
@@ -456,7 +614,8 @@ private:
     const actor client_{"client", {}};
     std::priority_queue<event, std::vector<event>, std::greater<>> events_;
     std::uint64_t seq_ = 0;
-    ticks now_ = 0, warmup_ = 0, end_ = 0;
+    ticks now_ = 0, warmup_ = 0, end_ = 0, last_shift_ = 0;
+    int active_ = 0; // operators on duty now
     double peak_ = 0;
     const time_point base_{boost::gregorian::date(2026, 11, 22), boost::posix_time::hours(16)}; // Mon 00:00 Shanghai
     outcome_counts c_;
@@ -485,11 +644,19 @@ void check(const hotline_config& k) {
     if (!(k.handle.mean > 0)) throw bad("the handling time must be positive");
     if (k.patience_mean_s < 0 || k.answer_delay_s < 0) throw bad("patience and answer delay cannot be negative");
     if (k.rings < 1 || !(k.ring_cycle_s > 0)) throw bad("rings and the ring cycle must be positive");
-    if (k.transfer_rate < 0 || k.transfer_rate > 1) throw bad("the transfer rate is a share between 0 and 1");
-    if (k.transfer_rate > 0 && k.counselors < 1) throw bad("transfers need at least one counselor");
+    if (k.transfer_rate < 0 || k.crisis_rate < 0 || k.transfer_rate + k.crisis_rate > 1)
+        throw bad("the transfer and crisis rates are shares that add up to at most 1");
+    if (k.transfer_rate + k.crisis_rate > 0 && k.counselors < 1) throw bad("transfers need at least one counselor");
+    if (!k.operators_by_hour.empty()) {
+        if (k.operators_by_hour.size() != 24 && k.operators_by_hour.size() != 168)
+            throw bad("operators by hour has 24 or 168 values");
+        for (int n : k.operators_by_hour)
+            if (n < 0 || n > k.operators) throw bad("operators on duty must be between 0 and the pool size");
+    }
     if (!(k.hours > 0) || k.warmup_hours < 0) throw bad("hours must be positive and the warm-up not negative");
     if (k.replications < 1) throw bad("at least one replication");
-    if (!k.hourly_profile.empty() && k.hourly_profile.size() != 24) throw bad("an hourly profile has 24 values");
+    if (!k.hourly_profile.empty() && k.hourly_profile.size() != 24 && k.hourly_profile.size() != 168)
+        throw bad("an hourly profile has 24 or 168 values");
     for (double m : k.hourly_profile)
         if (m < 0) throw bad("hourly profile values cannot be negative");
 }
@@ -604,7 +771,8 @@ center_report simulate_center(const center_config& k, const std::function<void(d
     center_report r;
     r.config = k;
     std::map<std::pair<std::string, std::string>, std::pair<std::vector<double>, std::vector<double>>> clocks;
-    std::vector<double> three, on_time, confirm, late, no_show, calls, callbacks, appointments;
+    std::vector<double> three, on_time, confirm, late, no_show, calls, callbacks, appointments, complaint_ok,
+        responsible, visits, complaints;
     for (int i = 0; i < k.hotline.replications; ++i) {
         replication rep(k.hotline, program, k.hotline.seed + static_cast<std::uint64_t>(i) * 0x9E3779B97F4A7C15ull,
                         r.engine_inputs, r.engine_seconds, &k);
@@ -634,6 +802,14 @@ center_report simulate_center(const center_config& k, const std::function<void(d
         calls.push_back(started_of("hotline_call"));
         callbacks.push_back(started_of("phone_callback"));
         appointments.push_back(started_of("appointment"));
+        visits.push_back(started_of("first_visit"));
+        complaints.push_back(started_of("complaint"));
+        responsible.push_back(kpis.responsibility_rate("first_visit"));
+        // A complaint handled within target: both of its clocks met.
+        const auto* ack = kpis.sla("complaint", "acknowledge");
+        const auto* res = kpis.sla("complaint", "resolve");
+        const double decided = res ? static_cast<double>(res->met + res->late + res->missed) : 0;
+        complaint_ok.push_back(decided > 0 ? std::min(ack ? ack->attainment() : 1.0, res->attainment()) : 1.0);
     }
     for (const auto& [key, v] : clocks)
         r.clocks.push_back({key.first, key.second, summarise(v.first), summarise(v.second)});
@@ -645,6 +821,10 @@ center_report simulate_center(const center_config& k, const std::function<void(d
     r.calls = summarise(calls);
     r.callbacks = summarise(callbacks);
     r.appointments = summarise(appointments);
+    r.first_visits = summarise(visits);
+    r.complaints = summarise(complaints);
+    r.complaint_rate = summarise(complaint_ok);
+    r.responsibility_rate = summarise(responsible);
     r.total_seconds = std::chrono::duration<double>(clock_type::now() - started).count();
     if (progress) progress(1.0);
     return r;
@@ -663,7 +843,9 @@ std::string center_report::json() const {
     out += num("three_ring_rate", three_ring_rate) + ", " + num("callback_on_time_rate", callback_on_time_rate) + ", ";
     out += num("confirmation_rate", confirmation_rate) + ", " + num("late_cancellation_rate", late_cancellation_rate) +
            ", ";
-    out += num("no_show_rate", no_show_rate) + ", \"clocks\": [";
+    out += num("no_show_rate", no_show_rate) + ", " + num("complaint_rate", complaint_rate) + ", ";
+    out += num("responsibility_rate", responsibility_rate) + ", " + num("first_visits", first_visits) + ", ";
+    out += num("complaints", complaints) + ", \"clocks\": [";
     for (std::size_t i = 0; i < clocks.size(); ++i) {
         const auto& c = clocks[i];
         out += fmt::format("{}{{\"procedure\": \"{}\", \"clock\": \"{}\", ", i ? ", " : "", c.procedure, c.clock);
@@ -694,6 +876,10 @@ std::string center_report::table() const {
     row("appointments confirmed within 24 h", confirmation_rate, true);
     row("late cancellations", late_cancellation_rate, true);
     row("no-shows", no_show_rate, true);
+    row("first visits", first_visits, false);
+    row("  responsibility fulfilled (every duty)", responsibility_rate, true);
+    row("complaints", complaints, false);
+    row("  handled within target", complaint_rate, true);
     out += "  SLA attainment by clock:\n";
     for (const auto& c : clocks) row("    " + c.procedure + "." + c.clock, c.attainment, true);
     return out;

@@ -18,7 +18,10 @@ namespace careflow::sim {
 /// What to simulate.
 struct hotline_config {
     double arrivals_per_hour = 60;
-    std::vector<double> hourly_profile; ///< 24 multipliers by hour of day (Shanghai time); empty: flat
+    std::vector<double> hourly_profile; ///< rate multipliers by hour: 24 (of the day) or 168 (of the week, from Monday
+                                        ///< 00:00 Shanghai); empty: flat
+    std::vector<int> operators_by_hour; ///< shifts: operators on duty by hour (24 or 168 values, each ≤ operators);
+                                        ///< empty: all, always
     int operators = 4;
     int counselors = 2;
     distribution handle{distribution::kind::exponential, 300, 1.0, {}}; ///< operator handling time
@@ -27,6 +30,8 @@ struct hotline_config {
     double ring_cycle_s = 5;
     double answer_delay_s = 0; ///< a free operator's pick-up time
     double transfer_rate = 0;  ///< share of answered calls handed to a counselor
+    double crisis_rate =
+        0; ///< share of answered calls assessed as a crisis: to the next free counselor, ahead of transfers
     distribution counseling{distribution::kind::exponential, 1800, 1.0, {}};
     double hours = 24;       ///< arrivals are generated for this long (after the warm-up)
     double warmup_hours = 1; ///< calls arriving earlier are not counted
@@ -74,6 +79,8 @@ struct center_config {
     double confirm_mean_hours = 3;    ///< mean open time before a counselor replies
     double cancel_rate = 0.1;         ///< share of confirmed appointments cancelled
     double no_show_rate = 0.08;
+    double first_visits_per_week = 5; ///< new clients, booked in opening hours
+    double complaints_per_week = 1;
 };
 
 /// One SLA clock's attainment over replications.
@@ -89,7 +96,9 @@ struct center_report {
     center_config config;
     std::vector<clock_report> clocks;
     estimate three_ring_rate, callback_on_time_rate, confirmation_rate, late_cancellation_rate, no_show_rate;
-    estimate calls, callbacks, appointments; ///< cases started per replication
+    estimate complaint_rate;      ///< complaints acknowledged and resolved within target (both clocks met)
+    estimate responsibility_rate; ///< first visits in which the responsible counselor met every duty
+    estimate calls, callbacks, appointments, first_visits, complaints; ///< cases started per replication
     std::uint64_t engine_inputs = 0;
     double engine_seconds = 0, total_seconds = 0;
     [[nodiscard]] std::string json() const;
