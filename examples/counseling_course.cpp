@@ -10,10 +10,8 @@ using boost::posix_time::hours;
 using boost::posix_time::minutes;
 
 int main() {
-    engine e({.journal = true, .eventless_limit = 64, .spawn_base = 1000});
-    procedures::install_all(e);
-    narrator n;
-    e.add_observer(&n);
+    narrated_engine demo{};
+    engine& e = demo.e;
 
     const actor desk{"rec-zhou", {"receptionist"}};
     const actor li{"dr-li", {"counselor"}};

@@ -12,10 +12,8 @@ using boost::posix_time::minutes;
 using boost::posix_time::seconds;
 
 int main() {
-    engine e({.journal = true, .eventless_limit = 64, .spawn_base = 1000});
-    procedures::install_all(e);
-    narrator n;
-    e.add_observer(&n);
+    narrated_engine demo{};
+    engine& e = demo.e;
 
     const actor line{"switchboard", {}};
     const actor wang{"op-wang", {"operator"}};

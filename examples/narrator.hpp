@@ -63,3 +63,14 @@ private:
         return std::cout << when(t) << "  " << c.prog().name() << " " << c.id() << ": ";
     }
 };
+
+/// An engine with every shipped procedure installed, journaling, spawned cases numbered
+/// from 1000, and the narrator watching: what each procedure example starts from.
+struct narrated_engine {
+    careflow::engine e{careflow::engine_options{.journal = true, .eventless_limit = 64, .spawn_base = 1000}};
+    narrator n;
+    explicit narrated_engine(const careflow::calendar& center = careflow::center_calendar()) {
+        careflow::procedures::install_all(e, center);
+        e.add_observer(&n);
+    }
+};

@@ -13,10 +13,8 @@ using boost::posix_time::minutes;
 int main() {
     calendar center = center_calendar();
     center.holiday(boost::gregorian::date(2026, 12, 1));
-    engine e({.journal = true, .eventless_limit = 64, .spawn_base = 1000});
-    procedures::install_all(e, center);
-    narrator n;
-    e.add_observer(&n);
+    narrated_engine demo{center};
+    engine& e = demo.e;
 
     const actor desk{"planner", {}};
     const actor sun{"agent-sun", {"callback_agent"}};
