@@ -63,7 +63,8 @@ const procedure_kpi* kpi_report::procedure(std::string_view procedure_name) cons
     return nullptr;
 }
 
-const responsibility_kpi* kpi_report::responsible(std::string_view procedure_name, std::string_view person) const noexcept {
+const responsibility_kpi* kpi_report::responsible(std::string_view procedure_name,
+                                                  std::string_view person) const noexcept {
     for (const auto& r : responsibility)
         if (name_of(r.procedure) == procedure_name && r.person == person) return &r;
     return nullptr;

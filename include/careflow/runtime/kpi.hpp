@@ -86,7 +86,8 @@ struct kpi_report {
     [[nodiscard]] const duty_kpi* duty(std::string_view clock, std::string_view person) const noexcept;
     [[nodiscard]] const procedure_kpi* procedure(std::string_view procedure_name) const noexcept;
     /// The fulfilment of one person in one procedure; nullptr when they were never accountable.
-    [[nodiscard]] const responsibility_kpi* responsible(std::string_view procedure_name, std::string_view person) const noexcept;
+    [[nodiscard]] const responsibility_kpi* responsible(std::string_view procedure_name,
+                                                        std::string_view person) const noexcept;
     /// All people together: cases fulfilled ÷ cases, over one procedure.
     [[nodiscard]] double responsibility_rate(std::string_view procedure_name) const noexcept;
 };
