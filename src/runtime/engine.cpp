@@ -94,7 +94,9 @@ bool store(const value& v, value_type t, const std::vector<std::string>& symbols
 
 } // namespace
 
-engine_impl::engine_impl(engine_options o) : options(o), next_spawn(o.spawn_base) {}
+engine_impl::engine_impl(engine_options o) : options(o), next_spawn(o.spawn_base) {
+    system = actor_of(system_actor_id, {}); // interned once: timers act as it on every fire
+}
 
 // ---- setup ------------------------------------------------------------------
 
@@ -584,7 +586,7 @@ result engine_impl::apply(event_index e, record_kind kind, std::uint32_t payload
         r.from = r.to = c.state;
         return r;
     }
-    const bool system = who != none32 && people[actors[who].person] == system_actor_id;
+    const bool by_system = who == system;
     const program_transition* chosen = nullptr;
     reason why = reason::none;
     std::string detail;
@@ -605,7 +607,7 @@ result engine_impl::apply(event_index e, record_kind kind, std::uint32_t payload
                 continue;
             }
         }
-        if (!system && t.roles != 0 && (mask_of(who, c.prog) & t.roles) == 0) {
+        if (!by_system && t.roles != 0 && (mask_of(who, c.prog) & t.roles) == 0) {
             if (why == reason::none || why == reason::guard_false) {
                 why = reason::role_missing;
                 detail = "'" + people[actors[who].person] + "' has none of the roles:";
@@ -614,7 +616,7 @@ result engine_impl::apply(event_index e, record_kind kind, std::uint32_t payload
             }
             continue;
         }
-        if (!system && t.duty != no_index && c.assignees[t.duty] != actors[who].person) {
+        if (!by_system && t.duty != no_index && c.assignees[t.duty] != actors[who].person) {
             if (why == reason::none || why == reason::guard_false) {
                 why = reason::not_assignee;
                 const auto a = c.assignees[t.duty];
@@ -790,10 +792,7 @@ result engine_impl::start(std::uint16_t prog, case_id id, const payload& vars, t
     for (std::size_t i = 0; i < p.calendars().size(); ++i)
         if (!programs[prog].calendars[i])
             return reject(reason::unknown_calendar, "calendar '" + p.calendars()[i] + "' is not set on the engine");
-    if (parent == 0) {
-        const result adv = advance(t, false);
-        (void)adv;
-    }
+    if (parent == 0) (void)advance(t, false);
     clock = std::max(clock, t);
 
     std::uint32_t slot;
@@ -847,20 +846,8 @@ result engine_impl::start(std::uint16_t prog, case_id id, const payload& vars, t
     c.state = p.initial_leaf();
     index.insert(id, slot);
     order.push_back(id);
-    in.payload = 0;
     // Journal the resolved initial variables so a replay starts from exactly these values.
-    {
-        stored_payload sp;
-        sp.cells = static_cast<std::uint32_t>(journal_cells.size());
-        sp.texts = static_cast<std::uint32_t>(journal_texts.size());
-        sp.variables = true;
-        if (options.journal) {
-            journal_cells.insert(journal_cells.end(), c.vars.begin(), c.vars.end());
-            journal_texts.insert(journal_texts.end(), c.texts.begin(), c.texts.end());
-            payloads.push_back(sp);
-            in.payload = static_cast<std::uint32_t>(payloads.size());
-        }
-    }
+    in.payload = store_payload(c.vars, c.texts, true);
     begin(slot, t, actor, no_index);
     try {
         const program& pr = *programs[prog].p;
@@ -938,7 +925,7 @@ result engine_impl::dispatch(case_id id, std::string_view ev, const payload& giv
     now = t;
     who = actor;
     event = *e;
-    return apply(*e, kind, store_payload(false));
+    return apply(*e, kind, store_payload(fields, field_texts, false));
 }
 
 result engine_impl::assign(case_id id, std::string_view duty, std::string_view person_name, ticks t,
@@ -1003,7 +990,7 @@ void engine_impl::fire(const timer_queue<timer_payload>::fired& f) {
     if (ts.epoch != f.payload.epoch) return; // superseded (defensive: commit cancels these)
     ts.handle = {};
     const program& p = prog_of(c);
-    const std::uint32_t system = actor_of(system_actor_id, {});
+
     cur = f.payload.slot;
     now = f.due;
     who = system;
@@ -1089,14 +1076,15 @@ result engine_impl::reject(record in, reason code, std::string detail) {
     return failed(code, std::move(detail));
 }
 
-std::uint32_t engine_impl::store_payload(bool variables) {
-    if (!options.journal || (fields.empty() && !variables)) return 0;
+std::uint32_t engine_impl::store_payload(std::span<const cell> cells, std::span<const std::string> texts,
+                                         bool variables) {
+    if (!options.journal || (cells.empty() && !variables)) return 0;
     stored_payload sp;
     sp.cells = static_cast<std::uint32_t>(journal_cells.size());
     sp.texts = static_cast<std::uint32_t>(journal_texts.size());
     sp.variables = variables;
-    journal_cells.insert(journal_cells.end(), fields.begin(), fields.end());
-    journal_texts.insert(journal_texts.end(), field_texts.begin(), field_texts.end());
+    journal_cells.insert(journal_cells.end(), cells.begin(), cells.end());
+    journal_texts.insert(journal_texts.end(), texts.begin(), texts.end());
     payloads.push_back(sp);
     return static_cast<std::uint32_t>(payloads.size());
 }

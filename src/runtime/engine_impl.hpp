@@ -218,7 +218,8 @@ struct engine_impl {
     // ---- the step in progress ----
     std::uint32_t cur = none32; ///< case slot
     ticks now = 0;
-    std::uint32_t who = none32; ///< acting actor identity
+    std::uint32_t who = none32;    ///< acting actor identity
+    std::uint32_t system = none32; ///< the `system` actor (timers), interned once
     event_index event = no_index;
     std::vector<cell> fields;
     std::vector<std::string> field_texts;
@@ -295,7 +296,7 @@ struct engine_impl {
     static record input(record_kind kind, case_id id, ticks t, std::uint32_t actor);
     /// Journal `in` as an error and return the matching result.
     result reject(record in, reason code, std::string detail);
-    std::uint32_t store_payload(bool variables);
+    std::uint32_t store_payload(std::span<const cell> cells, std::span<const std::string> texts, bool variables);
     std::uint32_t store_text(std::string s);
     void log(record r);
     journal_entry entry(const record& r) const;
