@@ -166,3 +166,57 @@ TEST_CASE("the fast form and the general code agree on every input, NaN included
         }
     }
 }
+
+namespace {
+// A program whose single action sets `target` to `value`.
+std::shared_ptr<const program> setting(const std::string& target, expr value) {
+    procedure_builder b{"set"};
+    b.variable("urgency", value_type::integer, 2)
+        .variable("score", value_type::real, 0.5)
+        .variable("wait", value_type::duration, minutes(10))
+        .variable("name", value_type::text, "Li")
+        .event("go", {{"level", value_type::integer, {}}});
+    b.state("a");
+    b.state("b").final();
+    b.transition("a", "b").on("go").then(set(target, std::move(value)));
+    return compile(b.build());
+}
+} // namespace
+
+TEST_CASE("constants and variables plus a constant compile to the value form, and agree with the code") {
+    struct shape {
+        std::string target;
+        expr value;
+        expression_form form;
+    };
+    const std::vector<shape> shapes = {
+        {"urgency", expr(3), expression_form::value},
+        {"urgency", var("urgency") + 1, expression_form::value},
+        {"urgency", var("urgency") - 2, expression_form::value},
+        {"urgency", field("level"), expression_form::value},
+        {"urgency", field("level") + 10, expression_form::value},
+        {"score", var("score"), expression_form::value},
+        {"score", expr(0.25), expression_form::value},
+        {"wait", var("wait") + minutes(5), expression_form::value},
+        {"urgency", 1 + var("urgency"), expression_form::code}, // constant first: not recognised
+        {"urgency", var("urgency") + field("level"), expression_form::code},
+        {"score", var("score") + 0.5, expression_form::code}, // real arithmetic
+        {"name", expr("Wang"), expression_form::code},        // text never
+    };
+    for (const auto& s : shapes) {
+        auto p = setting(s.target, s.value);
+        const auto& e = p->expressions()[p->actions()[0].value];
+        CAPTURE(s.value.to_string());
+        CHECK(e.form == s.form);
+        if (e.type == value_type::text) continue;
+        for (std::int64_t u : {-5, 0, 2, 7}) {
+            std::vector<cell> vars(4);
+            vars[0].i = u;
+            vars[1].r = static_cast<double>(u) / 4.0;
+            vars[2].i = u * ticks_per_minute;
+            cell field_cell{u * 3};
+            const eval_context ctx{vars.data(), nullptr, &field_cell, nullptr, 0, nullptr};
+            CHECK(e.evaluate(ctx).i == e.interpret(ctx).i);
+        }
+    }
+}

@@ -27,5 +27,6 @@
 #include <careflow/runtime/engine.hpp>
 #include <careflow/runtime/journal.hpp>
 #include <careflow/runtime/kpi.hpp>
+#include <careflow/runtime/machine.hpp>
 #include <careflow/runtime/timer_queue.hpp>
 #include <careflow/runtime/types.hpp>

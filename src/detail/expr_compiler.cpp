@@ -358,6 +358,35 @@ std::size_t stack_depth(const std::vector<instruction>& code) {
 
 } // namespace
 
+void lower_value(expression& x) {
+    if (x.type == value_type::text || x.form != expression_form::code) return;
+    const auto& k = x.code;
+    auto operand = [](const instruction& in, fast_value& v) {
+        if (in.op == opcode::push_var)
+            v.from = fast_value::source::variable;
+        else if (in.op == opcode::push_field)
+            v.from = fast_value::source::field;
+        else
+            return false;
+        v.slot = in.arg;
+        return true;
+    };
+    fast_value v;
+    if (k.size() == 1 && k[0].op == opcode::push_const) {
+        v.imm = k[0].imm;
+    } else if (k.size() == 1 && operand(k[0], v)) {
+        v.imm.i = 0;
+    } else if (k.size() == 3 && operand(k[0], v) && k[1].op == opcode::push_const &&
+               (k[2].op == opcode::add_i || k[2].op == opcode::sub_i)) {
+        const auto c = static_cast<std::uint64_t>(k[1].imm.i);
+        v.imm.i = static_cast<std::int64_t>(k[2].op == opcode::add_i ? c : 0 - c);
+    } else {
+        return;
+    }
+    x.form = expression_form::value;
+    x.simple = v;
+}
+
 expr_problem compile_expression(const expr& e, const expr_scope& scope, expression& out) {
     checker c{scope, {}};
     info i;

@@ -26,6 +26,9 @@ struct expr_problem {
 /// Type-check `e` in `scope` and, when it is sound, append its code to `out` (setting
 /// `out.type` and `out.source`).
 expr_problem compile_expression(const expr& e, const expr_scope& scope, expression& out);
+/// Give a finished value expression the `value` fast form when its code is `c`, `x`,
+/// `x + c` or `x - c` (x a variable or field, c an integer constant); otherwise leave it.
+void lower_value(expression& x);
 
 /// Convert a constant to the cell of a slot of type `t` (symbols resolved against
 /// `symbols`). Returns false when it does not fit.

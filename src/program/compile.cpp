@@ -130,6 +130,7 @@ private:
                 code.type = value_type::real;
             }
         }
+        detail::lower_value(code); // after any conversion was appended
         out_.expressions_.push_back(std::move(code));
         return static_cast<std::uint16_t>(out_.expressions_.size() - 1);
     }

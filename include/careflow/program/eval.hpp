@@ -101,6 +101,22 @@ struct fast_test {
     [[nodiscard]] bool run(const eval_context& ctx) const noexcept;
 };
 
+/// A value read in one step: a constant, or a variable or payload field plus an integer
+/// offset (0 for non-integers: the cell is copied bit for bit). The common shape of `set`
+/// values ("urgency = field urgency", "rings = rings + 1").
+struct fast_value {
+    enum class source : std::uint8_t { constant, variable, field } from = source::constant;
+    std::uint16_t slot = 0;
+    cell imm{}; ///< constant: the value; otherwise the integer offset
+
+    [[nodiscard]] cell run(const eval_context& ctx) const noexcept {
+        if (from == source::constant) return imm;
+        cell c = (from == source::field ? ctx.fields : ctx.vars)[slot];
+        c.i = static_cast<std::int64_t>(static_cast<std::uint64_t>(c.i) + static_cast<std::uint64_t>(imm.i)); // wraps
+        return c;
+    }
+};
+
 /// The outcome mask of a comparison, for `fast_test::mask`.
 [[nodiscard]] constexpr std::uint8_t mask_of(comparison c) noexcept {
     switch (c) {
@@ -118,7 +134,8 @@ struct fast_test {
 enum class expression_form : std::uint8_t {
     code,   ///< the general stack code
     all_of, ///< every fast test holds (a && b && ...)
-    any_of  ///< some fast test holds (a || b || ...)
+    any_of, ///< some fast test holds (a || b || ...)
+    value   ///< a `fast_value`
 };
 
 /// A compiled expression.
@@ -134,6 +151,9 @@ public:
     /// Guards that are chains of simple tests also get this faster form (same result).
     expression_form form = expression_form::code;
     std::vector<fast_test> tests;
+    /// Values that are a constant, or a non-text variable or field (plus an integer
+    /// constant), also get this faster form (same result).
+    fast_value simple;
 
     /// Evaluate. Text results point into the context or this expression. Chains of
     /// fast tests run every test without branching on their outcomes: tests have no side
@@ -150,6 +170,7 @@ public:
             for (const fast_test& t : tests) r |= static_cast<unsigned>(t.run(ctx));
             return cell{r};
         }
+        case expression_form::value: return simple.run(ctx);
         case expression_form::code: break;
         }
         return interpret(ctx);
