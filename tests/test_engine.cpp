@@ -81,6 +81,62 @@ TEST_CASE("payload fields feed guards and effects") {
     CHECK(f.get(1).path() == "call.talking.transfer.handover");
 }
 
+TEST_CASE("the typed dispatch is the named dispatch without the lookups: same results, same journal") {
+    engine named, typed;
+    typed.bind("log_crisis", [](action_context&) {});
+    named.bind("log_crisis", [](action_context&) {});
+    const auto& p = *hotline();
+    const auto who = typed.intern(op);
+    CHECK(typed.intern(op).index == who.index); // interning is idempotent
+    for (case_id id : {1, 2}) {
+        named.start(hotline(), id, {}, t0, op);
+        typed.start(hotline(), id, {}, t0, op);
+    }
+    const auto answer = *p.find_event("answer"), reg = *p.find_event("register"), assess = *p.find_event("assess");
+    CHECK(named.dispatch(1, "answer", t0 + seconds(2), op).to == typed.dispatch(1, answer, t0 + seconds(2), who).to);
+    const std::vector<value> li{value("Li"), value(false)};
+    REQUIRE(typed.dispatch(1, reg, li, t0 + seconds(3), who).applied());
+    REQUIRE(named.dispatch(1, "register", {{"name", "Li"}, {"withheld", false}}, t0 + seconds(3), op).applied());
+    const std::vector<value> four{value(4)};
+    REQUIRE(typed.dispatch(1, assess, four, t0 + seconds(4), who).applied());
+    REQUIRE(named.dispatch(1, "assess", {{"urgency", 4}}, t0 + seconds(4), op).applied());
+    CHECK(typed.get(1).path() == "call.talking.crisis");
+    CHECK(typed.get(1).variable("caller") == value("Li"));
+    // Case 2 was never answered: both engines fire its ring timers on the way to t0 + 20 s.
+    CHECK(typed.dispatch(2, answer, t0 + seconds(20), who).kind ==
+          named.dispatch(2, "answer", t0 + seconds(20), op).kind);
+    const auto a = named.journal(), b = typed.journal();
+    REQUIRE(a.size() == b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) CHECK(a[i] == b[i]);
+}
+
+TEST_CASE("the typed dispatch rejects a bad event index, field list or actor_ref and changes nothing") {
+    engine e;
+    const auto who = e.intern(op);
+    e.start(hotline(), 1, {}, t0, op);
+    const auto& p = *hotline();
+    const auto answer = *p.find_event("answer"), reg = *p.find_event("register");
+    const auto before = e.get(1).state();
+    auto r = e.dispatch(1, static_cast<event_index>(p.events().size()), t0, who);
+    CHECK(r.code == "careflow.runtime.unknown_event");
+    const std::vector<value> one{value("Li")};
+    CHECK(e.dispatch(1, answer, t0, who).applied());
+    r = e.dispatch(1, reg, one, t0, who);
+    CHECK(r.code == "careflow.runtime.bad_payload");
+    CHECK(r.reason == "event 'register' takes 2 fields, not 1");
+    const std::vector<value> wrong{value(3), value(false)};
+    r = e.dispatch(1, reg, wrong, t0, who);
+    CHECK(r.code == "careflow.runtime.bad_payload");
+    r = e.dispatch(1, answer, t0, actor_ref{});
+    CHECK(r.code == "careflow.runtime.unknown_actor");
+    r = e.dispatch(9, answer, t0, who);
+    CHECK(r.code == "careflow.runtime.unknown_case");
+    r = e.dispatch(1, answer, t0 - seconds(1), who);
+    CHECK(r.code == "careflow.runtime.time_backwards");
+    CHECK(e.get(1).state() != before);
+    CHECK(e.get(1).path() == "call.talking.registration"); // only the answer was applied
+}
+
 TEST_CASE("a parent's transition applies from a deep child, behind the nearer ancestor's") {
     engine e;
     e.start(hotline(), 1, {}, t0, op);

@@ -105,3 +105,51 @@ TEST_CASE("an explicit sequence restores arming order and advances the counter")
     });
     CHECK(seen == 1);
 }
+
+TEST_CASE("mass cancellation: cancelled timers never fire; their slots are reused safely") {
+    timer_queue<int> q;
+    std::vector<timer_handle> handles;
+    for (int i = 0; i < 20'000; ++i) handles.push_back(q.arm(static_cast<ticks>((i * 7919) % 5000), i));
+    // Cancel nine in ten.
+    for (int i = 0; i < 20'000; ++i)
+        if (i % 10 != 0) CHECK(q.cancel(handles[static_cast<std::size_t>(i)]));
+    CHECK(q.size() == 2000);
+    // Re-arm into the freed slots: the old handles stay dead, the new timers are live.
+    std::vector<timer_handle> again;
+    for (int i = 0; i < 1000; ++i) again.push_back(q.arm(6000 + i, 100'000 + i));
+    for (int i = 0; i < 20'000; ++i)
+        if (i % 10 != 0) CHECK_FALSE(q.pending(handles[static_cast<std::size_t>(i)]));
+    CHECK(q.cancel(again[500]));
+    CHECK(q.size() == 2999);
+    timer_queue<int>::fired f{};
+    ticks last_due = -1;
+    std::uint64_t last_seq = 0;
+    std::size_t n = 0;
+    while (q.pop_due(1'000'000, f)) {
+        CHECK((f.due > last_due || (f.due == last_due && f.seq > last_seq)));
+        CHECK((f.payload % 10 == 0 || f.payload >= 100'000)); // never a cancelled one
+        CHECK(f.payload != 100'500);
+        last_due = f.due;
+        last_seq = f.seq;
+        ++n;
+    }
+    CHECK(n == 2999);
+    CHECK(q.empty());
+    CHECK(q.next_due() == std::numeric_limits<ticks>::max());
+}
+
+TEST_CASE("cancelling the earliest timer moves next_due to the next live one") {
+    timer_queue<int> q;
+    const auto a = q.arm(10, 1);
+    const auto b = q.arm(20, 2);
+    q.arm(30, 3);
+    CHECK(q.next_due() == 10);
+    q.cancel(a);
+    CHECK(q.next_due() == 20);
+    q.cancel(b);
+    CHECK(q.next_due() == 30);
+    timer_queue<int>::fired f{};
+    CHECK_FALSE(q.pop_due(29, f));
+    CHECK(q.pop_due(30, f));
+    CHECK(f.payload == 3);
+}

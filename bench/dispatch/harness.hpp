@@ -27,6 +27,8 @@
 // (bench/dispatch/switch.cpp); a mismatch aborts the run (the CTest smoke run fails).
 #pragma once
 
+#include "../common/smoke.hpp"
+
 #include <benchmark/benchmark.h>
 
 #include <chrono>
@@ -65,7 +67,8 @@ struct input {
 };
 
 inline constexpr std::size_t episodes = 1000;
-inline constexpr std::size_t interleaved_cases = 100'000;
+/// 100,000 cases (2,000 in a smoke run).
+inline std::size_t interleaved_cases() { return careflow_bench::scaled(100'000, 2'000); }
 
 /// The episodes: events of episode i are events[begin[i] .. begin[i + 1]).
 struct trace {
@@ -73,7 +76,7 @@ struct trace {
     std::vector<event> events;
 };
 const trace& the_trace();
-/// Every event of `interleaved_cases` cases, shuffled (each case's own order kept).
+/// Every event of `interleaved_cases()` cases, shuffled (each case's own order kept).
 const std::vector<input>& the_interleaving();
 /// The reference final state of each episode (from the switch implementation).
 const std::vector<st>& reference();
@@ -106,9 +109,9 @@ void check(const char* name) {
             if (f.state(static_cast<std::uint32_t>(c)) != reference()[c])
                 mismatch(name, c, f.state(static_cast<std::uint32_t>(c)), reference()[c]);
     }
-    typename I::fleet f(interleaved_cases);
+    typename I::fleet f(interleaved_cases());
     run_interleaved(f);
-    for (std::size_t c = 0; c < interleaved_cases; ++c)
+    for (std::size_t c = 0; c < interleaved_cases(); ++c)
         if (f.state(static_cast<std::uint32_t>(c)) != reference()[c % episodes])
             mismatch(name, c, f.state(static_cast<std::uint32_t>(c)), reference()[c % episodes]);
 }
@@ -140,7 +143,7 @@ void one_at_a_time(benchmark::State& state, const char* name) {
 
 template <class I>
 void interleaved(benchmark::State& state, const char* name) {
-    timed<I>(state, name, interleaved_cases, the_interleaving().size(), [](auto& f) { run_interleaved(f); });
+    timed<I>(state, name, interleaved_cases(), the_interleaving().size(), [](auto& f) { run_interleaved(f); });
 }
 
 } // namespace dispatch_bench

@@ -57,14 +57,14 @@ const std::vector<input>& the_interleaving() {
     static const std::vector<input> v = [] {
         const trace& t = the_trace();
         std::vector<input> r;
-        for (std::uint32_t c = 0; c < interleaved_cases; ++c) {
+        for (std::uint32_t c = 0; c < interleaved_cases(); ++c) {
             const std::uint32_t i = c % episodes;
             for (std::uint32_t k = t.begin[i]; k < t.begin[i + 1]; ++k) r.push_back({c, t.events[k]});
         }
         // Shuffle the positions, then give each case its own events back in order.
         std::mt19937_64 rng(7);
         std::shuffle(r.begin(), r.end(), rng);
-        std::vector<std::uint32_t> next(interleaved_cases, 0);
+        std::vector<std::uint32_t> next(interleaved_cases(), 0);
         for (input& in : r) {
             const std::uint32_t i = in.c % episodes;
             in.e = t.events[t.begin[i] + next[in.c]++];

@@ -7,7 +7,7 @@ namespace {
 struct careflow_queue {
     using handle = careflow::timer_handle;
     careflow::timer_queue<std::uint64_t> q;
-    careflow_queue() { q.reserve(timer_bench::pending + 1024); }
+    careflow_queue() { q.reserve(timer_bench::pending_count() + timer_bench::batch); }
     handle arm(timer_bench::ticks due, std::uint64_t id) { return q.arm(due, id); }
     bool cancel(handle h) { return q.cancel(h); }
     bool pop_due(timer_bench::ticks now, timer_bench::ticks& due, std::uint64_t& id) {

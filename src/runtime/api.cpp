@@ -77,6 +77,12 @@ result engine::dispatch(case_id id, std::string_view event, const payload& field
     return impl_->dispatch(id, event, fields, to_ticks(now), impl_->actor_of(who.id, who.roles), record_kind::dispatch);
 }
 
+actor_ref engine::intern(const actor& who) { return actor_ref{impl_->actor_of(who.id, who.roles)}; }
+
+result engine::dispatch(case_id id, event_index event, std::span<const value> fields, time_point now, actor_ref who) {
+    return impl_->dispatch(id, event, fields, to_ticks(now), who.index);
+}
+
 result engine::dispatch(case_id id, std::string_view event, time_point now, const actor& who) {
     static const payload none;
     return dispatch(id, event, none, now, who);

@@ -68,6 +68,7 @@ std::string_view code_of(reason r) noexcept {
     case reason::spawn_failed: return "careflow.runtime.spawn_failed";
     case reason::unknown_duty: return "careflow.runtime.unknown_duty";
     case reason::unknown_variable: return "careflow.runtime.unknown_variable";
+    case reason::unknown_actor: return "careflow.runtime.unknown_actor";
     }
     return "?";
 }
@@ -878,17 +879,12 @@ result engine_impl::start(std::uint16_t prog, case_id id, const payload& vars, t
 result engine_impl::dispatch(case_id id, std::string_view ev, const payload& given, ticks t, std::uint32_t actor,
                              record_kind kind) {
     record in = input(kind, id, t, actor);
-    auto reject = [&](reason code, std::string detail) { return this->reject(in, code, std::move(detail)); };
-    if (clock != no_time && t < clock) return reject(reason::time_backwards, "time went backwards");
-    // Slots are stable indexes and no case is erased while timers fire, so one lookup
-    // serves the whole input.
-    const std::uint32_t slot = index.find(id);
-    if (slot == none32) return reject(reason::unknown_case, "no case " + std::to_string(id));
+    const std::uint32_t slot = admit(in, id, t);
+    if (slot == none32) return last_reject;
     const program& p = prog_of(slots[slot]);
-    in.prog = slots[slot].prog;
-    in.from = in.to = slots[slot].state;
     const auto e = p.find_event(ev);
-    if (!e) return reject(reason::unknown_event, "procedure '" + p.name() + "' has no event '" + std::string(ev) + "'");
+    if (!e)
+        return reject(in, reason::unknown_event, "procedure '" + p.name() + "' has no event '" + std::string(ev) + "'");
     in.index = *e;
     // Resolve the payload against the event's declared fields before anything changes.
     const auto& decl = p.events()[*e].payload;
@@ -901,17 +897,70 @@ result engine_impl::dispatch(case_id id, std::string_view ev, const payload& giv
         for (const auto& [name, val] : given.fields())
             if (name == decl[i].name) v = &val;
         if (!v)
-            return reject(reason::bad_payload, "event '" + std::string(ev) + "' needs field '" + decl[i].name + "'");
+            return reject(in, reason::bad_payload,
+                          "event '" + std::string(ev) + "' needs field '" + decl[i].name + "'");
         ++matched;
         if (!store(*v, decl[i].type, decl[i].symbols, fields[i], is_text ? &field_texts[text] : nullptr))
-            return reject(reason::bad_payload, "field '" + decl[i].name + "' is " +
-                                                   std::string(to_string(decl[i].type)) + "; " + v->to_string() +
-                                                   " does not fit");
+            return reject(in, reason::bad_payload,
+                          "field '" + decl[i].name + "' is " + std::string(to_string(decl[i].type)) + "; " +
+                              v->to_string() + " does not fit");
         if (is_text) ++text;
     }
     if (matched != given.fields().size())
-        return reject(reason::bad_payload, "event '" + std::string(ev) + "' has no such payload field");
-    if (kind == record_kind::dispatch && queue.next_due() <= t) {
+        return reject(in, reason::bad_payload, "event '" + std::string(ev) + "' has no such payload field");
+    return run_input(in, slot, t);
+}
+
+result engine_impl::dispatch(case_id id, event_index e, std::span<const value> given, ticks t, std::uint32_t actor) {
+    record in = input(record_kind::dispatch, id, t, actor);
+    if (actor >= actors.size()) {
+        in.actor = none32;
+        return reject(in, reason::unknown_actor, "that actor_ref was not made by this engine's intern()");
+    }
+    const std::uint32_t slot = admit(in, id, t);
+    if (slot == none32) return last_reject;
+    const program& p = prog_of(slots[slot]);
+    if (e >= p.events().size())
+        return reject(in, reason::unknown_event, "procedure '" + p.name() + "' has no event #" + std::to_string(e));
+    in.index = e;
+    const auto& decl = p.events()[e].payload;
+    if (given.size() != decl.size())
+        return reject(in, reason::bad_payload,
+                      "event '" + p.events()[e].name + "' takes " + std::to_string(decl.size()) + " fields, not " +
+                          std::to_string(given.size()));
+    fields.resize(decl.size());
+    field_texts.resize(p.events()[e].payload_texts);
+    std::size_t text = 0;
+    for (std::size_t i = 0; i < decl.size(); ++i) {
+        const bool is_text = decl[i].type == value_type::text;
+        if (!store(given[i], decl[i].type, decl[i].symbols, fields[i], is_text ? &field_texts[text] : nullptr))
+            return reject(in, reason::bad_payload,
+                          "field '" + decl[i].name + "' is " + std::string(to_string(decl[i].type)) + "; " +
+                              given[i].to_string() + " does not fit");
+        if (is_text) ++text;
+    }
+    return run_input(in, slot, t);
+}
+
+std::uint32_t engine_impl::admit(record& in, case_id id, ticks t) {
+    if (clock != no_time && t < clock) {
+        last_reject = reject(in, reason::time_backwards, "time went backwards");
+        return none32;
+    }
+    // Slots are stable indexes and no case is erased while timers fire, so one lookup
+    // serves the whole input.
+    const std::uint32_t slot = index.find(id);
+    if (slot == none32) {
+        last_reject = reject(in, reason::unknown_case, "no case " + std::to_string(id));
+        return none32;
+    }
+    in.prog = slots[slot].prog;
+    in.from = in.to = slots[slot].state;
+    return slot;
+}
+
+result engine_impl::run_input(record& in, std::uint32_t slot, ticks t) {
+    if (in.kind == record_kind::dispatch && queue.next_due() <= t) {
         // Hold the payload aside (by swapping buffers: no allocation) while the timers
         // about to fire use the field buffers for their own events.
         fields.swap(held_fields);
@@ -923,9 +972,9 @@ result engine_impl::dispatch(case_id id, std::string_view ev, const payload& giv
     clock = std::max(clock, t);
     cur = slot;
     now = t;
-    who = actor;
-    event = *e;
-    return apply(*e, kind, store_payload(fields, field_texts, false));
+    who = in.actor;
+    event = in.index;
+    return apply(in.index, in.kind, store_payload(fields, field_texts, false));
 }
 
 result engine_impl::assign(case_id id, std::string_view duty, std::string_view person_name, ticks t,

@@ -29,7 +29,8 @@ enum class reason : std::uint8_t {
     eventless_loop,
     spawn_failed,
     unknown_duty,
-    unknown_variable
+    unknown_variable,
+    unknown_actor
 };
 std::string_view code_of(reason r) noexcept;
 
@@ -259,6 +260,13 @@ struct engine_impl {
     result start(std::uint16_t prog, case_id id, const payload& vars, ticks t, std::uint32_t actor, case_id parent);
     result dispatch(case_id id, std::string_view event, const payload& fields, ticks t, std::uint32_t actor,
                     record_kind kind);
+    result dispatch(case_id id, event_index e, std::span<const value> fields, ticks t, std::uint32_t actor);
+    /// The checks every input on an existing case makes (time, case); the case's slot, or
+    /// none32 with the rejection in `last_reject`.
+    std::uint32_t admit(record& in, case_id id, ticks t);
+    /// Advance to `t`, then apply the resolved event in `in` (payload in `fields`) to `slot`.
+    result run_input(record& in, std::uint32_t slot, ticks t);
+    result last_reject;
     result assign(case_id id, std::string_view duty, std::string_view person, ticks t, std::uint32_t actor);
     result advance(ticks t, bool journaled);
 

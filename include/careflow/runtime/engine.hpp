@@ -111,6 +111,12 @@ private:
     detail::engine_impl* e_;
 };
 
+/// An actor interned by `engine::intern`, for the typed inputs. Valid for the engine that
+/// made it (and across its snapshot/restore: actors are never forgotten).
+struct actor_ref {
+    std::uint32_t index = 0xFFFFFFFF;
+};
+
 /// Engine settings.
 struct engine_options {
     bool journal = true;                   ///< keep the journal (KPIs, replay)
@@ -145,6 +151,17 @@ public:
     /// Advance to `now`, then apply `event` to the case.
     result dispatch(case_id id, std::string_view event, const payload& fields, time_point now, const actor& who);
     result dispatch(case_id id, std::string_view event, time_point now, const actor& who);
+    /// Intern an actor once (its id and roles) for the typed `dispatch`.
+    [[nodiscard]] actor_ref intern(const actor& who);
+    /// The typed fast path: the same input as dispatch by name, journaled the same way, with
+    /// the event pre-resolved (`program::find_event`), the payload fields given in declared
+    /// order, and an interned actor — no name lookups, no allocation once warm. A bad index,
+    /// field count or actor_ref is an error result (`unknown_event`, `bad_payload`,
+    /// `unknown_actor`).
+    result dispatch(case_id id, event_index event, std::span<const value> fields, time_point now, actor_ref who);
+    result dispatch(case_id id, event_index event, time_point now, actor_ref who) {
+        return dispatch(id, event, std::span<const value>(), now, who);
+    }
     /// Assign `person` to `duty` (an explicit, journaled change).
     result assign(case_id id, std::string_view duty, std::string_view person, time_point now, const actor& who);
     /// Fire every timer due at or before `now`, in (due time, arming order).
