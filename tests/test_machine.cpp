@@ -241,10 +241,10 @@ TEST_CASE("property: a machine and an engine agree on every step of random event
     CHECK(ignored > 1000);
 }
 
-TEST_CASE("a machine's case costs one cell for the state and one per variable") {
+TEST_CASE("a machine's case costs four bytes for the state and one cell per variable") {
     auto p = compile(call_model().build());
     machine m(p);
-    CHECK(m.bytes_per_case() == 5 * sizeof(cell));
+    CHECK(m.bytes_per_case() == 4 + 4 * sizeof(cell));
     m.reserve(1000);
     for (int i = 0; i < 1000; ++i) m.add();
     CHECK(m.size() == 1000);

@@ -75,7 +75,6 @@ void run_host(benchmark::State& state, const char* name) {
         }
         checked = true;
     }
-    summary last;
     for (auto _ : state) {
         auto* h = new H(cases());
         const auto t0 = std::chrono::steady_clock::now();
@@ -83,12 +82,11 @@ void run_host(benchmark::State& state, const char* name) {
         benchmark::ClobberMemory();
         const auto t1 = std::chrono::steady_clock::now();
         state.SetIterationTime(std::chrono::duration<double>(t1 - t0).count());
-        last = h->report();
         delete h;
     }
-    state.counters["timer_fires"] = static_cast<double>(last.timer_fires);
-    state.counters["breaches"] = static_cast<double>(last.breaches);
-    state.counters["journal"] = static_cast<double>(last.journal);
+    const summary s = reference(); // the cross-check made sure every host matches it
+    state.counters["timer_fires"] = static_cast<double>(s.timer_fires);
+    state.counters["breaches"] = static_cast<double>(s.breaches);
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * the_inputs().size()));
 }
 

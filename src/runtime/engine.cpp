@@ -1132,7 +1132,7 @@ std::uint32_t engine_impl::store_payload(std::span<const cell> cells, std::span<
     sp.cells = static_cast<std::uint32_t>(journal_cells.size());
     sp.texts = static_cast<std::uint32_t>(journal_texts.size());
     sp.variables = variables;
-    journal_cells.insert(journal_cells.end(), cells.begin(), cells.end());
+    for (const cell& c : cells) journal_cells.push_back(c);
     journal_texts.insert(journal_texts.end(), texts.begin(), texts.end());
     payloads.push_back(sp);
     return static_cast<std::uint32_t>(payloads.size());

@@ -68,35 +68,37 @@ struct case_data {
     std::vector<case_id> children;
 };
 
-/// Case id → slot: open addressing with linear probing over a power-of-two table. Keys
-/// live in one flat array, so a lookup is usually one cache line (std::unordered_map's
-/// node chasing was a quarter of the engine's time over 100k interleaved cases).
+/// Case id → slot: open addressing with linear probing over a power-of-two table of
+/// (id, slot) pairs, so a lookup is usually one cache line (std::unordered_map's node
+/// chasing was a quarter of the engine's time over 100k interleaved cases; separate key
+/// and slot arrays cost a second miss).
 class id_index {
 public:
     [[nodiscard]] std::uint32_t find(case_id id) const noexcept {
-        if (keys_.empty()) return none32;
+        if (table_.empty()) return none32;
         for (std::size_t i = home(id);; i = (i + 1) & mask_) {
-            if (slots_[i] == empty_slot) return none32;
-            if (slots_[i] != tombstone && keys_[i] == id) return slots_[i];
+            const entry& e = table_[i];
+            if (e.slot == empty_slot) return none32;
+            if (e.slot != tombstone && e.key == id) return e.slot;
         }
     }
     [[nodiscard]] bool contains(case_id id) const noexcept { return find(id) != none32; }
     [[nodiscard]] std::size_t size() const noexcept { return size_; }
     void insert(case_id id, std::uint32_t slot) {
-        if ((used_ + 1) * 2 > keys_.size()) grow();
+        if ((used_ + 1) * 2 > table_.size()) grow();
         std::size_t i = home(id);
-        while (slots_[i] != empty_slot && slots_[i] != tombstone) i = (i + 1) & mask_;
-        if (slots_[i] == empty_slot) ++used_;
-        keys_[i] = id;
-        slots_[i] = slot;
+        while (table_[i].slot != empty_slot && table_[i].slot != tombstone) i = (i + 1) & mask_;
+        if (table_[i].slot == empty_slot) ++used_;
+        table_[i] = {id, slot};
         ++size_;
     }
     bool erase(case_id id) noexcept {
-        if (keys_.empty()) return false;
+        if (table_.empty()) return false;
         for (std::size_t i = home(id);; i = (i + 1) & mask_) {
-            if (slots_[i] == empty_slot) return false;
-            if (slots_[i] != tombstone && keys_[i] == id) {
-                slots_[i] = tombstone;
+            entry& e = table_[i];
+            if (e.slot == empty_slot) return false;
+            if (e.slot != tombstone && e.key == id) {
+                e.slot = tombstone;
                 --size_;
                 return true;
             }
@@ -104,6 +106,10 @@ public:
     }
 
 private:
+    struct entry {
+        case_id key = 0;
+        std::uint32_t slot = none32;
+    };
     static constexpr std::uint32_t empty_slot = none32;
     static constexpr std::uint32_t tombstone = none32 - 1;
     [[nodiscard]] std::size_t home(case_id id) const noexcept {
@@ -113,25 +119,45 @@ private:
         return static_cast<std::size_t>(x ^ (x >> 31)) & mask_;
     }
     void grow() {
-        std::vector<case_id> keys;
-        std::vector<std::uint32_t> slots;
-        keys.swap(keys_);
-        slots.swap(slots_);
+        std::vector<entry> old;
+        old.swap(table_);
         const std::size_t n = std::max<std::size_t>(16, size_ * 4);
         std::size_t cap = 16;
         while (cap < n) cap *= 2;
-        keys_.assign(cap, 0);
-        slots_.assign(cap, empty_slot);
+        table_.assign(cap, entry{});
         mask_ = cap - 1;
         size_ = used_ = 0;
-        for (std::size_t i = 0; i < keys.size(); ++i)
-            if (slots[i] != empty_slot && slots[i] != tombstone) insert(keys[i], slots[i]);
+        for (const entry& e : old)
+            if (e.slot != empty_slot && e.slot != tombstone) insert(e.key, e.slot);
     }
-    std::vector<case_id> keys_;
-    std::vector<std::uint32_t> slots_;
+    std::vector<entry> table_;
     std::size_t mask_ = 0;
     std::size_t size_ = 0; ///< live entries
     std::size_t used_ = 0; ///< live entries and tombstones
+};
+
+/// An append-only sequence in fixed-size blocks: growing never moves what is stored (a
+/// journal of millions of records would otherwise be copied at every doubling, and need
+/// twice its size while it is).
+template <class T, std::size_t Block = 4096>
+class chunked {
+public:
+    void push_back(const T& v) {
+        if (size_ == blocks_.size() * Block) blocks_.push_back(std::unique_ptr<T[]>(new T[Block]));
+        blocks_[size_ / Block][size_ % Block] = v;
+        ++size_;
+    }
+    [[nodiscard]] const T& operator[](std::size_t i) const noexcept { return blocks_[i / Block][i % Block]; }
+    [[nodiscard]] std::size_t size() const noexcept { return size_; }
+    [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+    void clear() noexcept {
+        blocks_.clear();
+        size_ = 0;
+    }
+
+private:
+    std::vector<std::unique_ptr<T[]>> blocks_;
+    std::size_t size_ = 0;
 };
 
 /// A compact journal record; converted to `journal_entry` on demand.
@@ -211,9 +237,9 @@ struct engine_impl {
     ticks clock = no_time;
     case_id next_spawn = 0;
 
-    std::vector<record> journal;
-    std::vector<stored_payload> payloads;
-    std::vector<cell> journal_cells;
+    chunked<record> journal;
+    chunked<stored_payload> payloads;
+    chunked<cell> journal_cells;
     std::vector<std::string> journal_texts;
 
     // ---- the step in progress ----

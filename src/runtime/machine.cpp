@@ -65,7 +65,7 @@ machine::machine(std::shared_ptr<const program> p, int eventless_limit)
     events_ = pr.events().size();
     while ((std::size_t{1} << shift_) < events_ + 1) ++shift_;
     const std::size_t columns = std::size_t{1} << shift_;
-    stride_ = 1 + pr.variables().size();
+    stride_ = pr.variables().size();
     // Lower every (leaf, event) candidate list; final states keep none (a finished case ignores all).
     auto add_sets = [&](index_range actions, lowered& row) {
         for (const auto& a : pr.actions(actions)) {
@@ -121,24 +121,28 @@ machine::machine(std::shared_ptr<const program> p, int eventless_limit)
         }
 }
 
-void machine::reserve(std::size_t n) { cells_.reserve(n * stride_); }
+void machine::reserve(std::size_t n) {
+    states_.reserve(n);
+    vars_.reserve(n * stride_);
+}
 
 machine::handle machine::add() {
     const program& pr = *p_;
-    const std::size_t base = cells_.size();
-    cells_.push_back(cell{std::int64_t{pr.initial_leaf()} << shift_});
-    for (const auto& v : pr.variables()) cells_.push_back(v.initial);
-    cell* row = cells_.data() + base;
-    const eval_context ctx{row + 1, nullptr, nullptr, nullptr, 0, nullptr};
+    const std::size_t base = vars_.size();
+    for (const auto& v : pr.variables()) vars_.push_back(v.initial);
+    cell* vars = vars_.data() + base;
+    const eval_context ctx{vars, nullptr, nullptr, nullptr, 0, nullptr};
     for (state_index s : pr.initial_entries())
         for (const auto& a : pr.actions(pr.states()[s].entry_actions))
-            row[1 + a.target] = pr.expressions()[a.value].evaluate(ctx);
-    if (!settle(row)) {
-        cells_.resize(base);
+            vars[a.target] = pr.expressions()[a.value].evaluate(ctx);
+    std::uint32_t state = std::uint32_t{pr.initial_leaf()} << shift_;
+    if (!settle(state, vars)) {
+        vars_.resize(base);
         throw error("careflow.machine.eventless_loop", "more than " + std::to_string(eventless_limit_) +
                                                            " eventless steps from the initial state of '" + pr.name() +
                                                            "'");
     }
+    states_.push_back(state);
     return static_cast<handle>(size_++);
 }
 
@@ -148,21 +152,21 @@ namespace {
 
 state_index machine::state(handle c) const {
     if (c >= size_) out_of_range("no case " + std::to_string(c));
-    return static_cast<state_index>(cells_[static_cast<std::size_t>(c) * stride_].i >> shift_);
+    return static_cast<state_index>(states_[c] >> shift_);
 }
 
 bool machine::finished(handle c) const { return p_->states()[state(c)].is_final; }
 
 cell machine::variable(handle c, var_index v) const {
     if (c >= size_) out_of_range("no case " + std::to_string(c));
-    if (v + 1u >= stride_) out_of_range("procedure '" + p_->name() + "' has no variable #" + std::to_string(v));
-    return cells_[static_cast<std::size_t>(c) * stride_ + 1 + v];
+    if (v >= stride_) out_of_range("procedure '" + p_->name() + "' has no variable #" + std::to_string(v));
+    return vars_[static_cast<std::size_t>(c) * stride_ + v];
 }
 
-bool machine::settle(cell* row) {
-    const eval_context ctx{row + 1, nullptr, nullptr, nullptr, 0, nullptr}; // eventless: no payload
+bool machine::settle(std::uint32_t& state, cell* vars) {
+    const eval_context ctx{vars, nullptr, nullptr, nullptr, 0, nullptr}; // eventless: no payload
     for (int steps = 0;; ++steps) {
-        const span r = spans_[static_cast<std::size_t>(row[0].i) + events_];
+        const span r = spans_[static_cast<std::size_t>(state) + events_];
         const lowered* chosen = nullptr;
         for (std::uint32_t i = 0; i < r.count && !chosen; ++i) {
             const lowered& t = rows_[r.first + i];
@@ -170,17 +174,19 @@ bool machine::settle(cell* row) {
         }
         if (!chosen) return true;
         if (steps >= eventless_limit_) return false;
-        apply(row, *chosen, ctx);
+        apply(state, vars, *chosen, ctx);
     }
 }
 
-outcome machine::step(cell* row, const lowered& t, const eval_context& ctx) {
-    saved_.assign(row, row + stride_);
-    apply(row, t, ctx);
-    if (!settle(row)) {
-        std::copy(saved_.begin(), saved_.end(), row); // all or nothing
+outcome machine::step(std::uint32_t& state, cell* vars, const lowered& t, const eval_context& ctx) {
+    saved_.assign(vars, vars + stride_);
+    std::uint32_t next = state;
+    apply(next, vars, t, ctx);
+    if (!settle(next, vars)) {
+        std::copy(saved_.begin(), saved_.end(), vars); // all or nothing
         return outcome::error;
     }
+    state = next;
     return outcome::applied;
 }
 

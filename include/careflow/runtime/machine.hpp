@@ -4,10 +4,10 @@
 ///
 /// A `machine` is for a host that embeds a procedure's *logic* — a switchboard stepping a
 /// call leg, a test harness, a rule check inside a tight loop — and wants the speed of a
-/// hand-written `switch`. It stores each case as one row of cells (the state, then the
-/// variables) in one flat array, and lowers the program once into a dense table whose
-/// rows carry their guard, role test, target and assignments; a step reads one case row
-/// and one table row. Everything that needs time, people or a
+/// hand-written `switch`. It stores its cases in two flat arrays (a 4-byte state per
+/// case; a row of variable cells per case) and lowers the program once into a dense
+/// table whose rows carry their guard, role test, target and assignments; a plain step
+/// reads one state and one table entry. Everything that needs time, people or a
 /// record (timers, SLA clocks, assignees, host actions, spawns, notifications, text) is
 /// the `engine`'s work; a program that uses any of it is refused when the machine is
 /// made (`careflow.machine.unsupported`), never half-run.
@@ -56,20 +56,21 @@ public:
     outcome dispatch(handle c, event_index e, std::span<const cell> fields = {}, std::uint64_t roles = any_role) {
         if (c >= size_ || e >= events_) [[unlikely]]
             return outcome::error;
-        cell* row = cells_.data() + static_cast<std::size_t>(c) * stride_; // [state's first span, variables...]
-        const span r = spans_[static_cast<std::size_t>(row[0].i) + e];
+        std::uint32_t& state = states_[c];
+        const span r = spans_[static_cast<std::size_t>(state) + e];
         if (fields.size() != r.fields) [[unlikely]]
             return outcome::error;
         if (r.plain != none) { // one candidate: no guard, no roles, no assignments
-            row[0].i = r.plain;
+            state = r.plain;
             return outcome::applied;
         }
-        const eval_context ctx{row + 1, nullptr, fields.data(), nullptr, 0, nullptr};
+        cell* vars = vars_.data() + static_cast<std::size_t>(c) * stride_;
+        const eval_context ctx{vars, nullptr, fields.data(), nullptr, 0, nullptr};
         for (const lowered *t = rows_.data() + r.first, *end = t + r.count; t != end; ++t) {
             if (!passes(*t, ctx)) continue;
             if (t->roles != 0 && (t->roles & roles) == 0) continue; // needs one of the roles
-            if (has_eventless_) return step(row, *t, ctx);
-            apply(row, *t, ctx);
+            if (has_eventless_) return step(state, vars, *t, ctx);
+            apply(state, vars, *t, ctx);
             return outcome::applied;
         }
         return r.count == 0 ? outcome::ignored : outcome::refused; // final states have no candidates
@@ -84,7 +85,7 @@ public:
     [[nodiscard]] std::size_t size() const noexcept { return size_; }
     [[nodiscard]] const program& prog() const noexcept { return *p_; }
     /// Bytes of storage per case: one cell for the state and one per variable.
-    [[nodiscard]] std::size_t bytes_per_case() const noexcept { return stride_ * sizeof(cell); }
+    [[nodiscard]] std::size_t bytes_per_case() const noexcept { return sizeof(std::uint32_t) + stride_ * sizeof(cell); }
 
 private:
     // The program's candidates lowered for this path: for each (state, event) a span of
@@ -120,24 +121,25 @@ private:
         if (t.guard_kind == lowered::kind::one) return t.test.run(ctx);
         return t.guard->evaluate(ctx).i != 0;
     }
-    void apply(cell* row, const lowered& t, const eval_context& ctx) const noexcept {
+    void apply(std::uint32_t& state, cell* vars, const lowered& t, const eval_context& ctx) const noexcept {
         if (t.set_kind == lowered::kind::one) {
-            row[1 + t.var] = t.value.run(ctx);
+            vars[t.var] = t.value.run(ctx);
         } else if (t.set_kind == lowered::kind::general) {
             for (const assignment *a = sets_.data() + t.first_set, *last = a + t.sets; a != last; ++a)
-                row[1 + a->var] = a->value->evaluate(ctx);
+                vars[a->var] = a->value->evaluate(ctx);
         }
-        if (t.target != none) row[0].i = t.target;
+        if (t.target != none) state = t.target;
     }
-    outcome step(cell* row, const lowered& t, const eval_context& ctx);
-    bool settle(cell* row);
+    outcome step(std::uint32_t& state, cell* vars, const lowered& t, const eval_context& ctx);
+    bool settle(std::uint32_t& state, cell* vars);
 
     std::shared_ptr<const program> p_;
-    std::size_t stride_ = 1; ///< cells per case
+    std::size_t stride_ = 0; ///< variable cells per case
     static constexpr std::uint32_t none = 0xFFFFFFFF;
-    // A case row holds its leaf as the index of that leaf's first span (state << shift_),
-    // so that finding the span of (case, event) is one add: the step's critical path
-    // (load the state, load the span, store the next state) stays three operations long.
+    // A case's state is held as the index of its leaf's first span (leaf << shift_), so
+    // that finding the span of (case, event) is one add: the step's critical path (load
+    // the state, load the span, store the next state) stays three operations long. States
+    // and variables are separate arrays: most steps touch only the 4-byte state.
     unsigned shift_ = 0; ///< a state's spans start at state << shift_ (events + 1 columns, rounded up)
     std::size_t events_ = 0;
     std::size_t size_ = 0;
@@ -146,8 +148,9 @@ private:
     std::vector<span> spans_;
     std::vector<lowered> rows_;
     std::vector<assignment> sets_;
-    std::vector<cell> cells_;
-    std::vector<cell> saved_; ///< the case's cells before a step with eventless transitions (rollback)
+    std::vector<std::uint32_t> states_; ///< per case: its leaf's first span
+    std::vector<cell> vars_;            ///< per case: `stride_` variable cells
+    std::vector<cell> saved_;           ///< the case's variables before a step with eventless transitions (rollback)
 };
 
 } // namespace careflow
