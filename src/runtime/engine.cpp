@@ -589,8 +589,11 @@ result engine_impl::apply(event_index e, record_kind kind, std::uint32_t payload
     }
     const bool by_system = who == system;
     const program_transition* chosen = nullptr;
+    // Why the first (or the most telling) candidate failed, and which one: the message is
+    // only written if every candidate fails (a taken step must not pay for it).
     reason why = reason::none;
-    std::string detail;
+    const program_transition* blamed = nullptr;
+    std::string detail; // a host guard's exception message
     for (const auto& t : candidates) {
         if (t.guard != no_index) {
             const program_guard& g = p.guards()[t.guard];
@@ -600,36 +603,42 @@ result engine_impl::apply(event_index e, record_kind kind, std::uint32_t payload
                 ok = g.expression != no_index ? p.test(g, ctx) : g.predicate(guard_context(p, e, ctx));
             } catch (const std::exception& ex) {
                 ok = false;
-                if (why == reason::none)
-                    why = reason::action_failed, detail = "guard '" + g.label + "' threw: " + ex.what();
+                if (why == reason::none) why = reason::action_failed, blamed = &t, detail = ex.what();
             }
             if (!ok) {
-                if (why == reason::none) why = reason::guard_false, detail = "guard [" + g.label + "] is false";
+                if (why == reason::none) why = reason::guard_false, blamed = &t;
                 continue;
             }
         }
         if (!by_system && t.roles != 0 && (mask_of(who, c.prog) & t.roles) == 0) {
-            if (why == reason::none || why == reason::guard_false) {
-                why = reason::role_missing;
-                detail = "'" + people[actors[who].person] + "' has none of the roles:";
-                for (std::size_t b = 0; b < p.roles().size(); ++b)
-                    if (t.roles & (std::uint64_t{1} << b)) detail += " " + p.roles()[b];
-            }
+            if (why == reason::none || why == reason::guard_false) why = reason::role_missing, blamed = &t;
             continue;
         }
         if (!by_system && t.duty != no_index && c.assignees[t.duty] != actors[who].person) {
-            if (why == reason::none || why == reason::guard_false) {
-                why = reason::not_assignee;
-                const auto a = c.assignees[t.duty];
-                detail = "'" + people[actors[who].person] + "' is not the assignee of duty '" + p.duties()[t.duty] +
-                         "' (" + (a == none32 ? std::string("nobody is") : "'" + people[a] + "' is") + ")";
-            }
+            if (why == reason::none || why == reason::guard_false) why = reason::not_assignee, blamed = &t;
             continue;
         }
         chosen = &t;
         break;
     }
     if (!chosen) {
+        const program_transition& t = *blamed;
+        switch (why) {
+        case reason::action_failed: detail = "guard '" + p.guards()[t.guard].label + "' threw: " + detail; break;
+        case reason::guard_false: detail = "guard [" + p.guards()[t.guard].label + "] is false"; break;
+        case reason::role_missing:
+            detail = "'" + people[actors[who].person] + "' has none of the roles:";
+            for (std::size_t b = 0; b < p.roles().size(); ++b)
+                if (t.roles & (std::uint64_t{1} << b)) detail += " " + p.roles()[b];
+            break;
+        case reason::not_assignee: {
+            const auto a = c.assignees[t.duty];
+            detail = "'" + people[actors[who].person] + "' is not the assignee of duty '" + p.duties()[t.duty] + "' (" +
+                     (a == none32 ? std::string("nobody is") : "'" + people[a] + "' is") + ")";
+            break;
+        }
+        default: break;
+        }
         in.result = why == reason::action_failed ? outcome::error : outcome::refused;
         in.code = why;
         in.to = c.state;
