@@ -1,6 +1,6 @@
 // The timer scenario's shared harness: the same workload for every queue.
 //   arm         — 1,000,000 pending; arm a batch of 1,000 more (their cancel is not timed)
-//   cancel      — 1,000,000 pending; cancel a batch of 1,000 armed just before (their arming is not timed)
+//   cancel      — 1,000,000 pending; cancel 1,000 picked at random among them (re-arming them is not timed)
 //   arm_cancel  — 1,000,000 pending; cancel one and arm one (a busy host: most timers die cancelled)
 //   expire_all  — arm 1,000,000, then pop them all; order is checked (due, then arming order)
 // A queue Q provides: handle arm(ticks due, std::uint64_t id); bool cancel(handle);
@@ -33,25 +33,42 @@ inline constexpr ticks horizon = 3'600'000'000; // an hour of microseconds
     std::abort();
 }
 
-/// Arm (or, with `time_cancel`, cancel) a batch of `batch` timers among `pending` ones per
-/// iteration, timing only that half (manual time).
+/// Per iteration, among `pending` timers: arm a batch of `batch` new ones (timed when
+/// `time_cancel` is false) and cancel the batch again (not timed); or cancel `batch`
+/// timers picked at random among all pending ones — armed long before, as a host's SLA
+/// timers are when a call is answered — (timed when `time_cancel` is true) and re-arm as
+/// many (not timed). Manual time: only the measured half counts.
 template <class Q>
 void batch_op(benchmark::State& state, bool time_cancel) {
     const std::size_t pending = pending_count();
     Q q;
     std::mt19937_64 rng(9);
-    for (std::size_t i = 0; i < pending; ++i) q.arm(static_cast<ticks>(rng() % horizon), i);
+    std::vector<typename Q::handle> all;
+    all.reserve(pending);
+    for (std::size_t i = 0; i < pending; ++i) all.push_back(q.arm(static_cast<ticks>(rng() % horizon), i));
     std::vector<typename Q::handle> handles(batch);
+    std::vector<std::size_t> picks(batch);
     std::vector<ticks> dues(batch);
     for (auto _ : state) {
         for (auto& d : dues) d = static_cast<ticks>(rng() % horizon);
-        const auto t0 = std::chrono::steady_clock::now();
-        for (std::size_t k = 0; k < batch; ++k) handles[k] = q.arm(dues[k], pending + k);
-        const auto t1 = std::chrono::steady_clock::now();
-        for (std::size_t k = 0; k < batch; ++k) q.cancel(handles[k]);
-        const auto t2 = std::chrono::steady_clock::now();
+        if (!time_cancel) {
+            const auto t0 = std::chrono::steady_clock::now();
+            for (std::size_t k = 0; k < batch; ++k) handles[k] = q.arm(dues[k], pending + k);
+            const auto t1 = std::chrono::steady_clock::now();
+            for (std::size_t k = 0; k < batch; ++k) q.cancel(handles[k]);
+            state.SetIterationTime(std::chrono::duration<double>(t1 - t0).count());
+        } else {
+            // `batch` distinct positions: a random start, a stride coprime with `pending`.
+            const std::size_t start = rng() % pending;
+            for (std::size_t k = 0; k < batch; ++k) picks[k] = (start + k * 7919) % pending;
+            const auto t0 = std::chrono::steady_clock::now();
+            for (std::size_t k = 0; k < batch; ++k)
+                if (!q.cancel(all[picks[k]])) fail("cancel missed a pending timer");
+            const auto t1 = std::chrono::steady_clock::now();
+            for (std::size_t k = 0; k < batch; ++k) all[picks[k]] = q.arm(dues[k], picks[k]);
+            state.SetIterationTime(std::chrono::duration<double>(t1 - t0).count());
+        }
         benchmark::ClobberMemory();
-        state.SetIterationTime(std::chrono::duration<double>(time_cancel ? t2 - t1 : t1 - t0).count());
     }
     if (q.size() != pending) fail("lost timers");
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * batch));

@@ -1,8 +1,12 @@
 /// \file careflow/runtime/timer_queue.hpp
-/// The engine's timer queue: an indexed 4-ary min-heap ordered by (due time, arming
-/// order). Arm and cancel are O(log n) and allocation-free once the queue has grown to its
-/// working size (slots are recycled through a free list). Handles carry a generation, so
-/// a stale handle never cancels a timer that later reused its slot.
+/// The engine's timer queue: a 4-ary min-heap ordered by (due time, arming order) with
+/// lazy cancellation. Arm is O(log n) (O(1) on average for random due times). Cancel is
+/// O(1) amortised and touches one slot: the timer is retired at once and its heap entry
+/// goes stale, dropped when it reaches the top or in a linear rebuild once stale entries
+/// outnumber live ones (so the heap holds at most about twice the pending timers).
+/// Allocation-free once grown to its working size (slots are recycled through a free
+/// list). Handles and heap entries carry the slot's generation, so a stale handle never
+/// cancels a timer that later reused its slot, and a stale entry never fires.
 #pragma once
 
 #include <careflow/time/ticks.hpp>
@@ -49,17 +53,25 @@ public:
         node& n = nodes_[slot];
         n.payload = std::move(payload);
         n.live = true;
+        n.due = due;
+        n.seq = seq;
+        ++live_;
         if (seq >= next_seq_) next_seq_ = seq + 1;
-        heap_.push_back({due, seq, slot});
+        heap_.push_back({due, seq, slot, n.generation});
         sift_up(heap_.size() - 1);
         return {slot, n.generation};
     }
 
-    /// Cancel a pending timer. False (and nothing changes) if it already fired, was
-    /// cancelled, or the handle is stale.
+    /// Cancel a pending timer in O(1) amortised: its slot is retired at once and its heap
+    /// entry goes stale (dropped when it reaches the top, or by a linear rebuild once
+    /// stale entries outnumber live ones). False (and nothing changes) if it already
+    /// fired, was cancelled, or the handle is stale.
     bool cancel(timer_handle h) noexcept {
         if (!pending(h)) return false;
-        remove_at(nodes_[h.slot].pos);
+        release(h.slot);
+        --live_;
+        if (heap_.size() > 2 * live_ + min_stale) rebuild();
+        drop_stale_top();
         return true;
     }
 
@@ -67,16 +79,17 @@ public:
         return h.slot < nodes_.size() && nodes_[h.slot].live && nodes_[h.slot].generation == h.generation;
     }
     /// The due time of a pending timer (precondition: pending(h)).
-    [[nodiscard]] ticks due(timer_handle h) const noexcept { return heap_[nodes_[h.slot].pos].due; }
+    [[nodiscard]] ticks due(timer_handle h) const noexcept { return nodes_[h.slot].due; }
     [[nodiscard]] const Payload& payload(timer_handle h) const noexcept { return nodes_[h.slot].payload; }
     /// The arming sequence of a pending timer (precondition: pending(h)).
-    [[nodiscard]] std::uint64_t seq(timer_handle h) const noexcept { return heap_[nodes_[h.slot].pos].seq; }
+    [[nodiscard]] std::uint64_t seq(timer_handle h) const noexcept { return nodes_[h.slot].seq; }
 
-    [[nodiscard]] std::size_t size() const noexcept { return heap_.size(); }
-    [[nodiscard]] bool empty() const noexcept { return heap_.empty(); }
+    /// Pending timers.
+    [[nodiscard]] std::size_t size() const noexcept { return live_; }
+    [[nodiscard]] bool empty() const noexcept { return live_ == 0; }
     /// The earliest due time, or the largest tick value when empty.
     [[nodiscard]] ticks next_due() const noexcept {
-        return heap_.empty() ? std::numeric_limits<ticks>::max() : heap_[0].due;
+        return heap_.empty() ? std::numeric_limits<ticks>::max() : heap_[0].due; // the top is never stale
     }
     /// The next arming sequence number.
     [[nodiscard]] std::uint64_t next_seq() const noexcept { return next_seq_; }
@@ -87,14 +100,18 @@ public:
         if (heap_.empty() || heap_[0].due > now) return false;
         const entry top = heap_[0];
         out = {top.due, top.seq, std::move(nodes_[top.slot].payload)};
-        remove_at(0);
+        release(top.slot);
+        --live_;
+        pop_top();
+        drop_stale_top();
         return true;
     }
 
     /// Visit every pending timer (in heap order, not firing order): f(due, seq, payload).
     template <class F>
     void for_each(F&& f) const {
-        for (const entry& e : heap_) f(e.due, e.seq, nodes_[e.slot].payload);
+        for (const entry& e : heap_)
+            if (live(e)) f(e.due, e.seq, nodes_[e.slot].payload);
     }
 
     void reserve(std::size_t n) {
@@ -103,8 +120,10 @@ public:
         free_.reserve(n);
     }
     void clear() noexcept {
-        for (const entry& e : heap_) release(e.slot);
+        for (const entry& e : heap_)
+            if (live(e)) release(e.slot);
         heap_.clear();
+        live_ = 0;
     }
 
 private:
@@ -112,31 +131,31 @@ private:
         ticks due;
         std::uint64_t seq;
         std::uint32_t slot;
+        std::uint32_t generation; ///< the slot's generation when armed: stale once they differ
     };
     struct node {
-        std::uint32_t pos = 0;
         std::uint32_t generation = 0;
         bool live = false;
+        ticks due = 0;
+        std::uint64_t seq = 0;
         Payload payload{};
     };
     static constexpr std::size_t arity = 4;
+    static constexpr std::size_t min_stale = 1024; ///< small queues tolerate this many stale entries
 
     static bool before(const entry& a, const entry& b) noexcept {
         return a.due < b.due || (a.due == b.due && a.seq < b.seq);
     }
-    void place(std::size_t i, const entry& e) noexcept {
-        heap_[i] = e;
-        nodes_[e.slot].pos = static_cast<std::uint32_t>(i);
-    }
+    [[nodiscard]] bool live(const entry& e) const noexcept { return nodes_[e.slot].generation == e.generation; }
     void sift_up(std::size_t i) noexcept {
         const entry e = heap_[i];
         while (i > 0) {
             const std::size_t parent = (i - 1) / arity;
             if (!before(e, heap_[parent])) break;
-            place(i, heap_[parent]);
+            heap_[i] = heap_[parent];
             i = parent;
         }
-        place(i, e);
+        heap_[i] = e;
     }
     void sift_down(std::size_t i) noexcept {
         const entry e = heap_[i];
@@ -149,10 +168,10 @@ private:
             for (std::size_t c = first + 1; c < last; ++c)
                 if (before(heap_[c], heap_[best])) best = c;
             if (!before(heap_[best], e)) break;
-            place(i, heap_[best]);
+            heap_[i] = heap_[best];
             i = best;
         }
-        place(i, e);
+        heap_[i] = e;
     }
     void release(std::uint32_t slot) noexcept {
         node& n = nodes_[slot];
@@ -160,21 +179,29 @@ private:
         ++n.generation;
         free_.push_back(slot);
     }
-    void remove_at(std::size_t i) noexcept {
-        release(heap_[i].slot);
-        const entry last = heap_.back();
+    void pop_top() noexcept {
+        heap_[0] = heap_.back();
         heap_.pop_back();
-        if (i == heap_.size()) return;
-        place(i, last);
-        if (i > 0 && before(heap_[i], heap_[(i - 1) / arity]))
-            sift_up(i);
-        else
-            sift_down(i);
+        if (!heap_.empty()) sift_down(0);
+    }
+    // Keep the top live, so that next_due() is exact.
+    void drop_stale_top() noexcept {
+        while (!heap_.empty() && !live(heap_[0])) pop_top();
+    }
+    // Drop every stale entry, then heapify bottom-up (Floyd): O(n), sequential memory.
+    void rebuild() noexcept {
+        std::size_t kept = 0;
+        for (const entry& e : heap_)
+            if (live(e)) heap_[kept++] = e;
+        heap_.resize(kept);
+        if (kept < 2) return;
+        for (std::size_t i = (kept - 2) / arity + 1; i-- > 0;) sift_down(i);
     }
 
-    std::vector<entry> heap_;
+    std::vector<entry> heap_; ///< live entries, and stale ones until dropped
     std::vector<node> nodes_;
     std::vector<std::uint32_t> free_;
+    std::size_t live_ = 0;
     std::uint64_t next_seq_ = 0;
 };
 
