@@ -135,6 +135,11 @@ TEST_CASE("the typed dispatch rejects a bad event index, field list or actor_ref
     CHECK(r.code == "careflow.runtime.time_backwards");
     CHECK(e.get(1).state() != before);
     CHECK(e.get(1).path() == "call.talking.registration"); // only the answer was applied
+    // The journal records every rejected input and replays onto a fresh engine.
+    engine f;
+    f.install(hotline());
+    CHECK_NOTHROW(f.replay(e.journal()));
+    CHECK(f.get(1).path() == "call.talking.registration");
 }
 
 TEST_CASE("a parent's transition applies from a deep child, behind the nearer ancestor's") {
