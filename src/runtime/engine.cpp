@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
+#include <type_traits>
 
 namespace careflow {
 
@@ -71,6 +73,44 @@ std::string_view code_of(reason r) noexcept {
     case reason::unknown_actor: return "careflow.runtime.unknown_actor";
     }
     return "?";
+}
+
+void case_data::lay_out(const program& p) {
+    // One block: cells, then timer slots, then SLA records (all 8-byte aligned, sizes
+    // multiples of 8), then assignees. Every part is trivially destructible: freeing the
+    // block ends them.
+    static_assert(sizeof(cell) % 8 == 0 && sizeof(timer_state) % 8 == 0 && sizeof(sla_clock) % 8 == 0);
+    static_assert(alignof(timer_state) <= 8 && alignof(sla_clock) <= 8 && alignof(cell) <= 8);
+    static_assert(std::is_trivially_destructible_v<timer_state> && std::is_trivially_destructible_v<sla_clock>);
+    const std::size_t nv = p.variables().size(), nt = p.timers().size() + p.slas().size(), ns = p.slas().size(),
+                      nd = p.duties().size();
+    const std::size_t bytes =
+        nv * sizeof(cell) + nt * sizeof(timer_state) + ns * sizeof(sla_clock) + nd * sizeof(std::uint32_t);
+    block.reset(bytes ? new std::byte[bytes] : nullptr); // aligned for any fundamental type
+    std::byte* at = block.get();
+    auto* v = reinterpret_cast<cell*>(at);
+    std::uninitialized_value_construct_n(v, nv);
+    vars = {v, nv};
+    at += nv * sizeof(cell);
+    auto* t = reinterpret_cast<timer_state*>(at);
+    std::uninitialized_value_construct_n(t, nt);
+    timers = {t, nt};
+    at += nt * sizeof(timer_state);
+    auto* s = reinterpret_cast<sla_clock*>(at);
+    std::uninitialized_value_construct_n(s, ns);
+    slas = {s, ns};
+    at += ns * sizeof(sla_clock);
+    auto* a = reinterpret_cast<std::uint32_t*>(at);
+    std::uninitialized_fill_n(a, nd, none32);
+    assignees = {a, nd};
+    texts.assign(p.text_count(), std::string());
+    for (std::size_t i = 0; i < nv; ++i) {
+        const auto& d = p.variables()[i];
+        if (d.type == value_type::text)
+            texts[d.text_slot] = d.initial_text;
+        else
+            vars[i] = d.initial;
+    }
 }
 
 namespace {
@@ -819,15 +859,7 @@ result engine_impl::start(std::uint16_t prog, case_id id, const payload& vars, t
     c.prog = prog;
     c.live = true;
     c.started_at = c.entered_at = t;
-    c.vars.resize(p.variables().size());
-    c.texts.resize(p.text_count());
-    for (std::size_t i = 0; i < p.variables().size(); ++i) {
-        const auto& v = p.variables()[i];
-        if (v.type == value_type::text)
-            c.texts[v.text_slot] = v.initial_text;
-        else
-            c.vars[i] = v.initial;
-    }
+    c.lay_out(p);
     for (const auto& [name, v] : vars.fields()) {
         const auto vi = p.find_variable(name);
         const auto release = [&] {
@@ -846,9 +878,6 @@ result engine_impl::start(std::uint16_t prog, case_id id, const payload& vars, t
                                                    "; " + v.to_string() + " does not fit");
         }
     }
-    c.assignees.assign(p.duties().size(), none32);
-    c.timers.assign(p.timers().size() + p.slas().size(), timer_state{});
-    c.slas.assign(p.slas().size(), sla_clock{});
     if (parent) {
         c.parent = parent;
         c.has_parent = true;

@@ -4,7 +4,10 @@
 #include <careflow/runtime/engine.hpp>
 #include <careflow/runtime/timer_queue.hpp>
 
+#include <cstddef>
 #include <map>
+#include <memory>
+#include <span>
 #include <unordered_map>
 
 namespace careflow::detail {
@@ -50,22 +53,37 @@ struct timer_state {
     timer_handle handle;
 };
 
+/// One case. Its variables, timer slots, SLA records and assignees live in one heap
+/// block laid out for its program (`lay_out`), so a step reaches them through one
+/// allocation instead of four; the spans point into that block (which a move keeps in
+/// place), so a case is movable but not copyable.
 struct case_data {
     case_id id = 0;
     std::uint16_t prog = 0;
     state_index state = no_index;
     bool finished = false;
     bool live = false;
+    bool has_parent = false;
     ticks started_at = 0;
     ticks entered_at = 0;
-    std::vector<cell> vars;
+    std::span<cell> vars;
+    std::span<timer_state> timers; ///< state timers first, then one per SLA clock
+    std::span<sla_clock> slas;
+    std::span<std::uint32_t> assignees;
+    std::unique_ptr<std::byte[]> block;
     std::vector<std::string> texts;
-    std::vector<std::uint32_t> assignees;
-    std::vector<timer_state> timers;
-    std::vector<sla_clock> slas;
     case_id parent = 0;
-    bool has_parent = false;
     std::vector<case_id> children;
+
+    case_data() = default;
+    case_data(case_data&&) noexcept = default;
+    case_data& operator=(case_data&&) noexcept = default;
+    case_data(const case_data&) = delete;
+    case_data& operator=(const case_data&) = delete;
+
+    /// Allocate the parts for program `p` with their initial values: declared variable
+    /// defaults, no assignees, no timers armed, every SLA clock inactive.
+    void lay_out(const program& p);
 };
 
 /// Case id → slot: open addressing with linear probing over a power-of-two table of

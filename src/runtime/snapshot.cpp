@@ -188,18 +188,7 @@ void engine::restore(std::string_view text) {
                 num(w[8], c->parent);
                 c->has_parent = true;
             }
-            c->vars.resize(p->variables().size());
-            c->texts.resize(p->text_count());
-            for (std::size_t i = 0; i < p->variables().size(); ++i) {
-                const auto& v = p->variables()[i];
-                if (v.type == value_type::text)
-                    c->texts[v.text_slot] = v.initial_text;
-                else
-                    c->vars[i] = v.initial;
-            }
-            c->assignees.assign(p->duties().size(), detail::none32);
-            c->timers.assign(p->timers().size() + p->slas().size(), detail::timer_state{});
-            c->slas.assign(p->slas().size(), sla_clock{});
+            c->lay_out(*p);
             fresh->index.insert(id, slot);
             fresh->order.push_back(id);
         } else if (tag == "var") {

@@ -85,7 +85,11 @@ enum class sla_status : std::uint8_t {
 /// One case's record of one SLA clock. Times are ticks (`no_time` when not set); elapsed
 /// and goal are open time in the clock's calendar.
 struct sla_clock {
+    // The small fields first, packed into one word: the record is 112 bytes, not 128.
     sla_status status = sla_status::inactive;
+    std::uint8_t warnings_fired = 0;
+    std::uint16_t cycles = 0;                                              ///< completed cycles (met or breached)
+    std::uint32_t accountable = std::numeric_limits<std::uint32_t>::max(); ///< person when it stopped or breached
     ticks started_at = no_time;
     ticks resumed_at = no_time; ///< when it last started counting
     ticks paused_at = no_time;
@@ -95,13 +99,10 @@ struct sla_clock {
     ticks elapsed_before = 0;    ///< elapsed open time before `resumed_at`
     ticks paused_total = 0;      ///< wall-clock time spent paused
     ticks goal = 0;              ///< open time allowed (working-day goals are converted at start)
-    std::uint8_t warnings_fired = 0;
-    std::uint16_t cycles = 0; ///< completed cycles (met or breached)
     /// When each warning threshold was reached (in ascending threshold order; at most
     /// `max_warnings` thresholds per clock, which validation enforces).
     std::array<ticks, 4> warned_at{no_time, no_time, no_time, no_time};
     static constexpr std::size_t max_warnings = 4;
-    std::uint32_t accountable = std::numeric_limits<std::uint32_t>::max(); ///< person when it stopped or breached
 
     [[nodiscard]] bool counting() const noexcept { return status == sla_status::running; }
     [[nodiscard]] bool late() const noexcept { return breached_at != no_time; }
