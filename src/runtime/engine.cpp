@@ -475,6 +475,25 @@ void engine_impl::apply_sla(const sla_trigger& t) {
     case_data& c = slots[cur];
     const program& p = prog_of(c);
     const program_sla& spec = p.slas()[t.sla];
+    // Most triggers find nothing to do (stopping a clock already stopped): decide that
+    // before the undo log copies the record.
+    const sla_status was = c.slas[t.sla].status;
+    const bool counting = was == sla_status::running || was == sla_status::paused;
+    switch (t.effect) {
+    case sla_effect::start:
+        if (counting) return;
+        break;
+    case sla_effect::stop:
+    case sla_effect::cancel:
+        if (!counting) return;
+        break;
+    case sla_effect::pause:
+        if (was != sla_status::running) return;
+        break;
+    case sla_effect::resume:
+        if (was != sla_status::paused) return;
+        break;
+    }
     sla_clock& k = clock_of(t.sla);
     auto report = [&](sla_event e) {
         effect f;
@@ -487,7 +506,6 @@ void engine_impl::apply_sla(const sla_trigger& t) {
     auto accountable = [&] { return spec.duty == no_index ? none32 : c.assignees[spec.duty]; };
     switch (t.effect) {
     case sla_effect::start: {
-        if (k.status == sla_status::running || k.status == sla_status::paused) return;
         const std::uint16_t cycles = k.cycles;
         k = sla_clock{};
         k.cycles = cycles;
@@ -507,7 +525,6 @@ void engine_impl::apply_sla(const sla_trigger& t) {
         break;
     }
     case sla_effect::stop: {
-        if (k.status != sla_status::running && k.status != sla_status::paused) return;
         k.elapsed_before = elapsed(k, spec.calendar, now);
         if (k.status == sla_status::paused) k.paused_total += now - k.paused_at;
         const bool late = k.elapsed_before > k.goal;
@@ -520,14 +537,12 @@ void engine_impl::apply_sla(const sla_trigger& t) {
         break;
     }
     case sla_effect::pause:
-        if (k.status != sla_status::running) return;
         k.elapsed_before = elapsed(k, spec.calendar, now);
         k.status = sla_status::paused;
         k.paused_at = now;
         report(sla_event::paused);
         break;
     case sla_effect::resume:
-        if (k.status != sla_status::paused) return;
         k.paused_total += now - k.paused_at;
         k.status = sla_status::running;
         k.resumed_at = now;
@@ -535,7 +550,6 @@ void engine_impl::apply_sla(const sla_trigger& t) {
         report(sla_event::resumed);
         break;
     case sla_effect::cancel:
-        if (k.status != sla_status::running && k.status != sla_status::paused) return;
         k.elapsed_before = elapsed(k, spec.calendar, now);
         if (k.status == sla_status::paused) k.paused_total += now - k.paused_at;
         k.status = sla_status::cancelled;
@@ -741,7 +755,7 @@ void engine_impl::commit(const record& input) {
     }
     log(input);
     const case_id id = c.id;
-    for (const effect& f : effects) {
+    for (const effect& f : options.journal ? std::span<const effect>(effects) : std::span<const effect>()) {
         record r;
         r.time = f.time;
         r.id = id;
@@ -749,13 +763,10 @@ void engine_impl::commit(const record& input) {
         switch (f.what) {
         case effect::kind::transition: continue; // the input record covers it
         case effect::kind::start: continue;
-        case effect::kind::notify: {
-            const program_action& a = p.actions()[f.index];
+        case effect::kind::notify:
             r.kind = record_kind::notify;
             r.index = f.index;
-            (void)a;
             break;
-        }
         case effect::kind::sla: {
             const sla_clock& k = c.slas[f.index];
             r.kind = record_kind::sla;
@@ -776,7 +787,7 @@ void engine_impl::commit(const record& input) {
     }
     // Observers see the committed case.
     const case_view v = view(cur);
-    for (const effect& f : effects) {
+    for (const effect& f : observers.empty() ? std::span<const effect>() : std::span<const effect>(effects)) {
         const auto t = to_time_point(f.time);
         for (auto* o : observers) {
             switch (f.what) {

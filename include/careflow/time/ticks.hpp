@@ -19,8 +19,12 @@ inline constexpr ticks ticks_per_minute = 60 * ticks_per_second;
 inline constexpr ticks ticks_per_hour = 60 * ticks_per_minute;
 inline constexpr ticks ticks_per_day = 24 * ticks_per_hour;
 
-/// The epoch ticks count from.
-inline time_point epoch() { return time_point(boost::gregorian::date(1970, 1, 1)); }
+/// The epoch ticks count from (made once: building a Boost date validates and converts
+/// its fields, which every time conversion would otherwise repeat).
+inline const time_point& epoch() {
+    static const time_point e(boost::gregorian::date(1970, 1, 1));
+    return e;
+}
 
 /// Microseconds in a Boost duration (a special value such as not_a_date_time is a precondition violation).
 inline ticks to_ticks(const duration& d) { return d.total_microseconds(); }
