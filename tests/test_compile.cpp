@@ -304,3 +304,18 @@ TEST_CASE("more than 65,534 events cannot compile") {
     b.transition("a", "b").on("e0");
     CHECK_THROWS_WITH_AS((void)compile(b.build()), doctest::Contains("careflow.program.too_large"), careflow::error);
 }
+
+TEST_CASE("a state is inert when entering and leaving it does nothing") {
+    auto p = compile(hotline_model().build());
+    auto inert = [&](std::string_view name) { return p->states()[*p->find_state(name)].inert; };
+    CHECK_FALSE(inert("ringing")); // a ring timer and the answer SLA clock
+    CHECK(inert("registration"));  // nothing on entry or exit
+    procedure_builder b{"acts"};
+    b.variable("n", value_type::integer, 0).event("go");
+    b.state("a").on_exit(set("n", 1));
+    b.state("b").final();
+    b.transition("a", "b").on("go");
+    auto q = compile(b.build());
+    CHECK_FALSE(q->states()[*q->find_state("a")].inert); // an exit action
+    CHECK(q->states()[*q->find_state("b")].inert);
+}

@@ -371,6 +371,11 @@ private:
         flatten(enter, out_.enter_triggers_);
         flatten(leave, out_.leave_triggers_);
         flatten(on, out_.event_triggers_);
+        for (std::size_t s = 0; s < out_.states_.size(); ++s) {
+            program_state& ps = out_.states_[s];
+            ps.inert = ps.entry_actions.count == 0 && ps.exit_actions.count == 0 && ps.timers.count == 0 &&
+                       out_.enter_triggers_[s].count == 0 && out_.leave_triggers_[s].count == 0;
+        }
     }
 
     void lookups() {

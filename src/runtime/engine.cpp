@@ -433,10 +433,13 @@ void engine_impl::take(const program_transition& t) {
     f.to = t.target == no_index ? c.state : t.target;
     f.time = now;
     effects.push_back(f);
-    for (auto s : p.sequence(t.exits)) exit(s);
-    current_path = &p.states()[c.state].path;
+    const auto states = p.states();
+    for (auto s : p.sequence(t.exits))
+        if (!states[s].inert) exit(s);
+    current_path = &states[c.state].path;
     for (const auto& a : p.actions(t.actions)) run(a);
-    for (auto s : p.sequence(t.entries)) enter(s);
+    for (auto s : p.sequence(t.entries))
+        if (!states[s].inert) enter(s);
     if (t.target != no_index) {
         c.state = t.target;
         c.entered_at = now;
@@ -1194,7 +1197,7 @@ std::uint32_t engine_impl::store_text(std::string s) {
     return static_cast<std::uint32_t>(payloads.size());
 }
 
-void engine_impl::log(record r) {
+void engine_impl::log(const record& r) {
     if (options.journal) journal.push_back(r);
 }
 

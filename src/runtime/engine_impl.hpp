@@ -350,7 +350,7 @@ struct engine_impl {
     result reject(record in, reason code, std::string detail);
     std::uint32_t store_payload(std::span<const cell> cells, std::span<const std::string> texts, bool variables);
     std::uint32_t store_text(std::string s);
-    void log(record r);
+    void log(const record& r);
     journal_entry entry(const record& r) const;
 
     // reads

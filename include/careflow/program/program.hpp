@@ -48,6 +48,8 @@ struct program_state {
     index_range entry_actions; ///< into actions()
     index_range exit_actions;  ///< into actions()
     index_range timers;        ///< into state_timers(): timers armed on entering
+    /// Entering or leaving it does nothing: no actions, timers or SLA triggers (a step may skip it).
+    bool inert = false;
 };
 
 /// A compiled action.
