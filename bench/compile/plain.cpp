@@ -6,5 +6,6 @@
 #include <string>
 
 std::string stamp(boost::posix_time::ptime now) {
-    return fmt::format("{} {}", boost::posix_time::to_iso_string(now), (now - boost::posix_time::ptime(now.date())).hours());
+    return fmt::format("{} {}", boost::posix_time::to_iso_string(now),
+                       (now - boost::posix_time::ptime(now.date())).hours());
 }
