@@ -80,7 +80,7 @@ machine::machine(std::shared_ptr<const program> p, int eventless_limit)
         if (pr.states()[s].is_final) continue;
         for (std::size_t e = 0; e <= events_; ++e) {
             const auto candidates = pr.candidates(s, static_cast<event_index>(e));
-            span& sp = spans_[s * columns + e];
+            row_span& sp = spans_[s * columns + e];
             sp.first = static_cast<std::uint32_t>(rows_.size());
             sp.count = static_cast<std::uint16_t>(candidates.size());
             if (e == events_ && !candidates.empty()) has_eventless_ = true;
@@ -113,7 +113,7 @@ machine::machine(std::shared_ptr<const program> p, int eventless_limit)
     if (has_eventless_) return; // every step must then look for eventless transitions
     for (state_index s = 0; s < pr.states().size(); ++s)
         for (std::size_t e = 0; e < events_; ++e) {
-            span& sp = spans_[s * columns + e];
+            row_span& sp = spans_[s * columns + e];
             const lowered* t = rows_.data() + sp.first;
             if (sp.count == 1 && t->guard_kind == lowered::kind::none && t->roles == 0 &&
                 t->set_kind == lowered::kind::none)
@@ -166,7 +166,7 @@ cell machine::variable(handle c, var_index v) const {
 bool machine::settle(std::uint32_t& state, cell* vars) {
     const eval_context ctx{vars, nullptr, nullptr, nullptr, 0, nullptr}; // eventless: no payload
     for (int steps = 0;; ++steps) {
-        const span r = spans_[static_cast<std::size_t>(state) + events_];
+        const row_span r = spans_[static_cast<std::size_t>(state) + events_];
         const lowered* chosen = nullptr;
         for (std::uint32_t i = 0; i < r.count && !chosen; ++i) {
             const lowered& t = rows_[r.first + i];

@@ -3,14 +3,13 @@
 /// event indexes, with no clock, no timers, no journal and no observers.
 ///
 /// A `machine` is for a host that embeds a procedure's *logic* — a switchboard stepping a
-/// call leg, a test harness, a rule check inside a tight loop — and wants the speed of a
-/// hand-written `switch`. It stores its cases in two flat arrays (a 4-byte state per
-/// case; a row of variable cells per case) and lowers the program once into a dense
-/// table whose rows carry their guard, role test, target and assignments; a plain step
-/// reads one state and one table entry. Everything that needs time, people or a
-/// record (timers, SLA clocks, assignees, host actions, spawns, notifications, text) is
-/// the `engine`'s work; a program that uses any of it is refused when the machine is
-/// made (`careflow.machine.unsupported`), never half-run.
+/// call leg, a test harness, a rule check inside a tight loop — and wants to come as
+/// close to a hand-written `switch` as a runtime-defined machine can (bench/README.md). It stores its cases in two flat
+/// arrays (a 4-byte state per case; a row of variable cells per case) and lowers the program once into a dense table
+/// whose rows carry their guard, role test, target and assignments; a plain step reads one state and one table entry.
+/// Everything that needs time, people or a record (timers, SLA clocks, assignees, host actions, spawns, notifications,
+/// text) is the `engine`'s work; a program that uses any of it is refused when the machine is made
+/// (`careflow.machine.unsupported`), never half-run.
 ///
 /// What a machine runs: hierarchy (a transition declared on a compound state applies to
 /// its descendants), expression guards over variables and payload fields, role checks
@@ -57,7 +56,7 @@ public:
         if (c >= size_ || e >= events_) [[unlikely]]
             return outcome::error;
         std::uint32_t& state = states_[c];
-        const span r = spans_[static_cast<std::size_t>(state) + e];
+        const row_span r = spans_[static_cast<std::size_t>(state) + e];
         if (fields.size() != r.fields) [[unlikely]]
             return outcome::error;
         if (r.plain != none) { // one candidate: no guard, no roles, no assignments
@@ -91,7 +90,7 @@ private:
     // The program's candidates lowered for this path: for each (state, event) a span of
     // rows; each row with its guard, role test, target and every `set` it makes (exit,
     // transition and entry actions, in that order) in one list.
-    struct span {
+    struct row_span {
         std::uint32_t first = 0;
         std::uint32_t plain =
             none; ///< when the step is only "go to this leaf": its first span (no eventless steps either)
@@ -145,7 +144,7 @@ private:
     std::size_t size_ = 0;
     int eventless_limit_ = 64;
     bool has_eventless_ = false;
-    std::vector<span> spans_;
+    std::vector<row_span> spans_;
     std::vector<lowered> rows_;
     std::vector<assignment> sets_;
     std::vector<std::uint32_t> states_; ///< per case: its leaf's first span
