@@ -758,64 +758,68 @@ void engine_impl::commit(const record& input) {
     }
     log(input);
     const case_id id = c.id;
-    for (const effect& f : options.journal ? std::span<const effect>(effects) : std::span<const effect>()) {
-        record r;
-        r.time = f.time;
-        r.id = id;
-        r.prog = c.prog;
-        switch (f.what) {
-        case effect::kind::transition: continue; // the input record covers it
-        case effect::kind::start: continue;
-        case effect::kind::notify:
-            r.kind = record_kind::notify;
-            r.index = f.index;
-            break;
-        case effect::kind::sla: {
-            const sla_clock& k = c.slas[f.index];
-            r.kind = record_kind::sla;
-            r.index = f.index;
-            r.sub = static_cast<std::uint8_t>(f.sla);
-            r.value =
-                k.status == sla_status::running ? elapsed(k, p.slas()[f.index].calendar, f.time) : k.elapsed_before;
-            r.value2 = f.sla == sla_event::warning ? static_cast<std::int64_t>(std::llround(f.fraction * 1e6)) : k.goal;
-            r.actor = k.accountable;
-            break;
+    if (options.journal) // the records of what the step did (the input record covers transitions)
+        for (const effect& f : effects) {
+            record r;
+            r.time = f.time;
+            r.id = id;
+            r.prog = c.prog;
+            switch (f.what) {
+            case effect::kind::transition: continue; // the input record covers it
+            case effect::kind::start: continue;
+            case effect::kind::notify:
+                r.kind = record_kind::notify;
+                r.index = f.index;
+                break;
+            case effect::kind::sla: {
+                const sla_clock& k = c.slas[f.index];
+                r.kind = record_kind::sla;
+                r.index = f.index;
+                r.sub = static_cast<std::uint8_t>(f.sla);
+                r.value =
+                    k.status == sla_status::running ? elapsed(k, p.slas()[f.index].calendar, f.time) : k.elapsed_before;
+                r.value2 =
+                    f.sla == sla_event::warning ? static_cast<std::int64_t>(std::llround(f.fraction * 1e6)) : k.goal;
+                r.actor = k.accountable;
+                break;
+            }
+            case effect::kind::finish:
+                r.kind = record_kind::finish;
+                r.to = f.to;
+                break;
+            }
+            log(r);
         }
-        case effect::kind::finish:
-            r.kind = record_kind::finish;
-            r.to = f.to;
-            break;
-        }
-        log(r);
-    }
     // Observers see the committed case.
     const case_view v = view(cur);
-    for (const effect& f : observers.empty() ? std::span<const effect>() : std::span<const effect>(effects)) {
-        const auto t = to_time_point(f.time);
-        for (auto* o : observers) {
-            switch (f.what) {
-            case effect::kind::transition:
-                o->transition(v, f.event == no_index ? std::string_view() : std::string_view(p.events()[f.event].name),
-                              f.from, f.to, t);
-                break;
-            case effect::kind::notify: {
-                const program_action& a = p.actions()[f.index];
-                o->notified(v, a.name, a.text, t);
-                break;
-            }
-            case effect::kind::sla: {
-                const program_sla& spec = p.slas()[f.index];
-                o->sla_changed(v, spec, f.sla, t);
-                if (f.sla == sla_event::warning) o->sla_warning(v, spec, f.fraction, t);
-                if (f.sla == sla_event::breached) o->sla_breach(v, spec, t);
-                if (f.sla == sla_event::met) o->sla_met(v, spec, t);
-                break;
-            }
-            case effect::kind::finish: o->finished(v, t); break;
-            case effect::kind::start: o->started(v, t); break;
+    if (!observers.empty())
+        for (const effect& f : effects) {
+            const auto t = to_time_point(f.time);
+            for (auto* o : observers) {
+                switch (f.what) {
+                case effect::kind::transition:
+                    o->transition(v,
+                                  f.event == no_index ? std::string_view() : std::string_view(p.events()[f.event].name),
+                                  f.from, f.to, t);
+                    break;
+                case effect::kind::notify: {
+                    const program_action& a = p.actions()[f.index];
+                    o->notified(v, a.name, a.text, t);
+                    break;
+                }
+                case effect::kind::sla: {
+                    const program_sla& spec = p.slas()[f.index];
+                    o->sla_changed(v, spec, f.sla, t);
+                    if (f.sla == sla_event::warning) o->sla_warning(v, spec, f.fraction, t);
+                    if (f.sla == sla_event::breached) o->sla_breach(v, spec, t);
+                    if (f.sla == sla_event::met) o->sla_met(v, spec, t);
+                    break;
+                }
+                case effect::kind::finish: o->finished(v, t); break;
+                case effect::kind::start: o->started(v, t); break;
+                }
             }
         }
-    }
     effects.clear();
     // Spawns start after their parent's step, as the same actor, at the same time.
     std::vector<pending_spawn> todo;
@@ -931,8 +935,9 @@ result engine_impl::start(std::uint16_t prog, case_id id, const payload& vars, t
 result engine_impl::dispatch(case_id id, std::string_view ev, const payload& given, ticks t, std::uint32_t actor,
                              record_kind kind) {
     record in = input(kind, id, t, actor);
-    const std::uint32_t slot = admit(in, id, t);
-    if (slot == none32) return last_reject;
+    result rejected;
+    const std::uint32_t slot = admit(in, id, t, rejected);
+    if (slot == none32) return rejected;
     const program& p = prog_of(slots[slot]);
     const auto e = p.find_event(ev);
     if (!e)
@@ -940,11 +945,9 @@ result engine_impl::dispatch(case_id id, std::string_view ev, const payload& giv
     in.index = *e;
     // Resolve the payload against the event's declared fields before anything changes.
     const auto& decl = p.events()[*e].payload;
-    fields.assign(decl.size(), cell{});
-    field_texts.resize(p.events()[*e].payload_texts);
+    prepare_fields(p.events()[*e]);
     std::size_t text = 0, matched = 0;
     for (std::size_t i = 0; i < decl.size(); ++i) {
-        const bool is_text = decl[i].type == value_type::text;
         const value* v = nullptr;
         for (const auto& [name, val] : given.fields())
             if (name == decl[i].name) v = &val;
@@ -952,11 +955,7 @@ result engine_impl::dispatch(case_id id, std::string_view ev, const payload& giv
             return reject(in, reason::bad_payload,
                           "event '" + std::string(ev) + "' needs field '" + decl[i].name + "'");
         ++matched;
-        if (!store(*v, decl[i].type, decl[i].symbols, fields[i], is_text ? &field_texts[text] : nullptr))
-            return reject(in, reason::bad_payload,
-                          "field '" + decl[i].name + "' is " + std::string(to_string(decl[i].type)) + "; " +
-                              v->to_string() + " does not fit");
-        if (is_text) ++text;
+        if (!load_field(decl[i], *v, i, text)) return bad_field(in, decl[i], *v);
     }
     if (matched != given.fields().size())
         return reject(in, reason::bad_payload, "event '" + std::string(ev) + "' has no such payload field");
@@ -969,8 +968,9 @@ result engine_impl::dispatch(case_id id, event_index e, std::span<const value> g
         in.actor = none32;
         return reject(in, reason::unknown_actor, "that actor_ref was not made by this engine's intern()");
     }
-    const std::uint32_t slot = admit(in, id, t);
-    if (slot == none32) return last_reject;
+    result rejected;
+    const std::uint32_t slot = admit(in, id, t, rejected);
+    if (slot == none32) return rejected;
     const program& p = prog_of(slots[slot]);
     if (e >= p.events().size())
         return reject(in, reason::unknown_event, "procedure '" + p.name() + "' has no event #" + std::to_string(e));
@@ -980,30 +980,41 @@ result engine_impl::dispatch(case_id id, event_index e, std::span<const value> g
         return reject(in, reason::bad_payload,
                       "event '" + p.events()[e].name + "' takes " + std::to_string(decl.size()) + " fields, not " +
                           std::to_string(given.size()));
-    fields.resize(decl.size());
-    field_texts.resize(p.events()[e].payload_texts);
+    prepare_fields(p.events()[e]);
     std::size_t text = 0;
-    for (std::size_t i = 0; i < decl.size(); ++i) {
-        const bool is_text = decl[i].type == value_type::text;
-        if (!store(given[i], decl[i].type, decl[i].symbols, fields[i], is_text ? &field_texts[text] : nullptr))
-            return reject(in, reason::bad_payload,
-                          "field '" + decl[i].name + "' is " + std::string(to_string(decl[i].type)) + "; " +
-                              given[i].to_string() + " does not fit");
-        if (is_text) ++text;
-    }
+    for (std::size_t i = 0; i < decl.size(); ++i)
+        if (!load_field(decl[i], given[i], i, text)) return bad_field(in, decl[i], given[i]);
     return run_input(in, slot, t);
 }
 
-std::uint32_t engine_impl::admit(record& in, case_id id, ticks t) {
+void engine_impl::prepare_fields(const program_event& ev) {
+    fields.assign(ev.payload.size(), cell{});
+    field_texts.resize(ev.payload_texts);
+}
+
+bool engine_impl::load_field(const field_decl& d, const value& v, std::size_t i, std::size_t& text) {
+    const bool is_text = d.type == value_type::text;
+    if (!store(v, d.type, d.symbols, fields[i], is_text ? &field_texts[text] : nullptr)) return false;
+    if (is_text) ++text;
+    return true;
+}
+
+result engine_impl::bad_field(const record& in, const field_decl& d, const value& v) {
+    return reject(in, reason::bad_payload,
+                  "field '" + d.name + "' is " + std::string(to_string(d.type)) + "; " + v.to_string() +
+                      " does not fit");
+}
+
+std::uint32_t engine_impl::admit(record& in, case_id id, ticks t, result& rejected) {
     if (clock != no_time && t < clock) {
-        last_reject = reject(in, reason::time_backwards, "time went backwards");
+        rejected = reject(in, reason::time_backwards, "time went backwards");
         return none32;
     }
     // Slots are stable indexes and no case is erased while timers fire, so one lookup
     // serves the whole input.
     const std::uint32_t slot = index.find(id);
     if (slot == none32) {
-        last_reject = reject(in, reason::unknown_case, "no case " + std::to_string(id));
+        rejected = reject(in, reason::unknown_case, "no case " + std::to_string(id));
         return none32;
     }
     in.prog = slots[slot].prog;

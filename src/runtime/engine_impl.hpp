@@ -306,11 +306,16 @@ struct engine_impl {
                     record_kind kind);
     result dispatch(case_id id, event_index e, std::span<const value> fields, ticks t, std::uint32_t actor);
     /// The checks every input on an existing case makes (time, case); the case's slot, or
-    /// none32 with the rejection in `last_reject`.
-    std::uint32_t admit(record& in, case_id id, ticks t);
+    /// none32 with the rejection in `rejected`.
+    std::uint32_t admit(record& in, case_id id, ticks t, result& rejected);
+    /// Size the payload buffers for event `ev`; then `load_field` stores field `i` (false:
+    /// the value does not fit, and `bad_field` is the rejection to return).
+    void prepare_fields(const program_event& ev);
+    bool load_field(const field_decl& d, const value& v, std::size_t i, std::size_t& text);
+    result bad_field(const record& in, const field_decl& d, const value& v);
     /// Advance to `t`, then apply the resolved event in `in` (payload in `fields`) to `slot`.
     result run_input(record& in, std::uint32_t slot, ticks t);
-    result last_reject;
+
     result assign(case_id id, std::string_view duty, std::string_view person, ticks t, std::uint32_t actor);
     result advance(ticks t, bool journaled);
 
