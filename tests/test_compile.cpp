@@ -71,7 +71,7 @@ TEST_CASE("a child's transition wins over its parent's even when declared later"
     CHECK(p->states()[cs[0].target].name == "by_child");
     CHECK(p->states()[cs[1].target].name == "by_parent");
     CHECK(cs[0].decl == 1); // the declaration it came from
-    CHECK(p->transitions()[cs[0].decl].source == "inner");
+    CHECK(p->states()[cs[0].source].name == "inner");
 }
 
 TEST_CASE_FIXTURE(fixture, "guarded candidates keep declaration order, unguarded fallback last") {

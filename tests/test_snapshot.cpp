@@ -42,7 +42,7 @@ TEST_CASE("a snapshot restores to the same state, timers included, without re-ru
     a.dispatch(2, "answer", t0 + seconds(2), op);
     a.advance(t0 + seconds(7));
     const std::string snap = a.snapshot();
-    CHECK(snap.rfind("careflow-snapshot 1\n", 0) == 0);
+    CHECK(snap.rfind("careflow-snapshot 2\n", 0) == 0);
 
     struct counter : observer {
         int starts = 0;

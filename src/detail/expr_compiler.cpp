@@ -412,41 +412,4 @@ expr_problem compile_expression(const expr& e, const expr_scope& scope, expressi
     return {};
 }
 
-bool to_cell(const value& v, value_type t, const std::vector<std::string>& symbols, cell& out) {
-    const auto vt = v.type();
-    if (!vt || !assignable(t, *vt)) return false;
-    const auto& s = v.get();
-    switch (*vt) {
-    case value_type::boolean: out.i = std::get<bool>(s) ? 1 : 0; return true;
-    case value_type::integer:
-        if (t == value_type::real)
-            out.r = static_cast<double>(std::get<std::int64_t>(s));
-        else
-            out.i = std::get<std::int64_t>(s);
-        return true;
-    case value_type::real: out.r = std::get<double>(s); return true;
-    case value_type::text: return false; // text lives outside cells
-    case value_type::time: {
-        const auto& tp = std::get<time_point>(s);
-        if (tp.is_special()) return false;
-        out.i = to_ticks(tp);
-        return true;
-    }
-    case value_type::duration: {
-        const auto& d = std::get<duration>(s);
-        if (d.is_special()) return false;
-        out.i = to_ticks(d);
-        return true;
-    }
-    case value_type::enumeration: {
-        const auto& name = std::get<symbol>(s).name;
-        auto it = std::find(symbols.begin(), symbols.end(), name);
-        if (it == symbols.end()) return false;
-        out.i = it - symbols.begin();
-        return true;
-    }
-    }
-    return false;
-}
-
 } // namespace careflow::detail

@@ -4,6 +4,7 @@
 
 #include <careflow/model/declarations.hpp>
 #include <careflow/program/eval.hpp>
+#include "cells.hpp"
 
 #include <string>
 #include <vector>
@@ -30,8 +31,5 @@ expr_problem compile_expression(const expr& e, const expr_scope& scope, expressi
 /// `x + c` or `x - c` (x a variable or field, c an integer constant); otherwise leave it.
 void lower_value(expression& x);
 
-/// Convert a constant to the cell of a slot of type `t` (symbols resolved against
-/// `symbols`). Returns false when it does not fit.
-bool to_cell(const value& v, value_type t, const std::vector<std::string>& symbols, cell& out);
 
 } // namespace careflow::detail

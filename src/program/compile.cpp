@@ -159,10 +159,7 @@ private:
                 for (const auto& [name, e] : a.bindings)
                     pa.bindings.emplace_back(name, value_expression(e, ev, std::nullopt));
                 break;
-            case action_kind::notify:
-                note(out_.topics_, a.target);
-                pa.target = position(out_.topics_, a.target);
-                break;
+            case action_kind::notify: break; // the topic is the action's name
             }
             out_.actions_.push_back(std::move(pa));
             ++r.count;
@@ -259,10 +256,12 @@ private:
             std::uint16_t duty = no_index;
         };
         const auto ids = p_.transitions();
+        out_.decl_count_ = ids.size();
+        std::vector<const transition_decl*> decls;
         std::vector<compiled_decl> cds;
         for (auto t : ids) {
             const auto& d = p_.transition(t);
-            out_.decls_.push_back(d);
+            decls.push_back(&d);
             const event_decl* ev = d.event.empty() ? nullptr : p_.find_event(d.event);
             compiled_decl cd;
             if (!d.when.condition.empty()) {
@@ -289,7 +288,7 @@ private:
                 index_range r{static_cast<std::uint32_t>(out_.candidates_.size()), 0};
                 for (int a : h_.ancestry(static_cast<int>(leaf))) {
                     for (std::size_t i = 0; i < ids.size(); ++i) {
-                        const auto& d = out_.decls_[i];
+                        const auto& d = *decls[i];
                         if (static_cast<int>(boost::source(ids[i], p_.graph())) != a) continue;
                         if (event ? d.event != *event : !d.event.empty()) continue;
                         out_.candidates_.push_back(resolve(static_cast<int>(leaf), a, ids[i], i, cds[i].guard,

@@ -36,6 +36,11 @@ std::optional<var_index> program::find_variable(std::string_view name) const noe
 std::optional<std::uint16_t> program::find_duty(std::string_view name) const noexcept {
     return position(duties_, name);
 }
+std::optional<std::uint16_t> program::find_sla(std::string_view name) const noexcept {
+    for (std::size_t i = 0; i < slas_.size(); ++i)
+        if (slas_[i].name == name) return static_cast<std::uint16_t>(i);
+    return std::nullopt;
+}
 std::optional<std::uint16_t> program::find_role(std::string_view name) const noexcept { return position(roles_, name); }
 
 std::uint64_t program::role_mask(std::span<const std::string> names) const noexcept {

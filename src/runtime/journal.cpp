@@ -1,6 +1,7 @@
 // Journal entries: conversion from the engine's compact records, and the text format.
 #include "engine_impl.hpp"
 
+#include "../detail/cells.hpp"
 #include "../detail/text.hpp"
 
 #include <careflow/error.hpp>
@@ -26,6 +27,7 @@ std::string_view to_string(record_kind k) noexcept {
     case record_kind::notify: return "notify";
     case record_kind::spawn: return "spawn";
     case record_kind::finish: return "finish";
+    case record_kind::erase: return "erase";
     }
     return "?";
 }
@@ -81,7 +83,7 @@ journal_entry engine_impl::entry(const record& r) const {
     e.other = r.other;
     e.code = std::string(code_of(r.code));
     const program* p = r.prog == 0xFFFF ? nullptr : programs[r.prog].p.get();
-    if (p) e.procedure = p->name() + "@" + std::to_string(p->version());
+    if (p) e.procedure = p->qualified_name();
     if (r.actor != none32) {
         if (r.kind == record_kind::sla) {
             e.actor = people[r.actor];
@@ -125,26 +127,72 @@ journal_entry engine_impl::entry(const record& r) const {
     }
     if (r.payload && p) {
         const stored_payload& sp = payloads[r.payload - 1];
+        // The cells may straddle two journal blocks: gather them first.
+        auto gather = [&](std::size_t n) {
+            std::vector<cell> cells(n);
+            for (std::size_t i = 0; i < n; ++i) cells[i] = journal_cells[sp.cells + i];
+            return cells;
+        };
         if (sp.variables) {
-            for (std::size_t i = 0; i < p->variables().size(); ++i) {
-                const auto& v = p->variables()[i];
-                e.values.emplace_back(v.name, v.type == value_type::text
-                                                  ? value(journal_texts[sp.texts + v.text_slot])
-                                                  : cell_value(journal_cells[sp.cells + i], v.type, v.symbols));
-            }
+            const std::span<const std::string> texts(journal_texts.data() + sp.texts, p->text_count());
+            const auto cells = gather(p->variables().size());
+            for (std::size_t i = 0; i < p->variables().size(); ++i)
+                e.values.emplace_back(p->variables()[i].name, read_variable(p->variables()[i], cells, texts, i));
         } else if (r.index != 0xFFFF) {
-            const auto& fields = p->events()[r.index].payload;
-            std::size_t text = 0;
-            for (std::size_t i = 0; i < fields.size(); ++i) {
-                const auto& f = fields[i];
-                if (f.type == value_type::text)
-                    e.values.emplace_back(f.name, value(journal_texts[sp.texts + text++]));
-                else
-                    e.values.emplace_back(f.name, cell_value(journal_cells[sp.cells + i], f.type, f.symbols));
-            }
+            const auto& ev = p->events()[r.index];
+            const std::span<const std::string> texts(journal_texts.data() + sp.texts, ev.payload_texts);
+            const auto cells = gather(ev.payload.size());
+            for (std::size_t i = 0; i < ev.payload.size(); ++i)
+                e.values.emplace_back(ev.payload[i].name, read_field(ev.payload, i, cells, texts));
         }
     }
+    if (r.given) {
+        // A rejected input: its names and values as the host gave them.
+        const given_input& g = givens[r.given - 1];
+        if (!p && !g.procedure.empty()) e.procedure = g.procedure;
+        if (e.event.empty()) e.event = g.event;
+        if (e.values.empty()) e.values = g.values;
+    }
     return e;
+}
+
+result engine_impl::reject(record in, reason code, std::string detail, given_input given) {
+    in.result = outcome::error;
+    in.code = code;
+    in.text = store_text(detail);
+    if (options.journal && (!given.procedure.empty() || !given.event.empty() || !given.values.empty()))
+        in.given = store_given(std::move(given));
+    log(in);
+    return failed(code, std::move(detail));
+}
+
+std::uint32_t engine_impl::store_payload(std::span<const cell> cells, std::span<const std::string> texts,
+                                         bool variables) {
+    if (!options.journal || (cells.empty() && !variables)) return 0;
+    stored_payload sp;
+    sp.cells = static_cast<std::uint32_t>(journal_cells.size());
+    sp.texts = static_cast<std::uint32_t>(journal_texts.size());
+    sp.variables = variables;
+    for (const cell& c : cells) journal_cells.push_back(c);
+    journal_texts.insert(journal_texts.end(), texts.begin(), texts.end());
+    payloads.push_back(sp);
+    return static_cast<std::uint32_t>(payloads.size());
+}
+
+std::uint32_t engine_impl::store_text(std::string s) {
+    if (!options.journal || s.empty()) return 0;
+    journal_texts.push_back(std::move(s));
+    payloads.push_back({0, static_cast<std::uint32_t>(journal_texts.size() - 1), false});
+    return static_cast<std::uint32_t>(payloads.size());
+}
+
+std::uint32_t engine_impl::store_given(given_input g) {
+    givens.push_back(std::move(g));
+    return static_cast<std::uint32_t>(givens.size());
+}
+
+void engine_impl::log(const record& r) {
+    if (options.journal) journal.push_back(r);
 }
 
 } // namespace detail
@@ -245,11 +293,13 @@ bool decode_value(std::string_view s, value& out) {
 using detail::decode_value;
 using detail::encode_value;
 
-void write_journal(std::ostream& out, std::span<const journal_entry> entries) {
-    out << journal_header << '\n';
+void write_journal(std::ostream& out, std::span<const journal_entry> entries, bool header) {
+    if (header) out << journal_header << '\n';
     for (const auto& e : entries) {
         std::string roles;
-        for (std::size_t i = 0; i < e.roles.size(); ++i) roles += (i ? "," : "") + escape(e.roles[i]);
+        // An empty role is written as a lone % (which escaping never produces).
+        for (std::size_t i = 0; i < e.roles.size(); ++i)
+            roles += (i ? "," : "") + (e.roles[i].empty() ? std::string("%") : escape(e.roles[i]));
         std::string values;
         for (std::size_t i = 0; i < e.values.size(); ++i)
             values += (i ? ";" : "") + escape(e.values[i].first) + "=" + encode_value(e.values[i].second);
@@ -268,7 +318,7 @@ std::vector<journal_entry> read_journal(std::istream& in) {
     std::size_t number = 1;
     while (std::getline(in, line)) {
         ++number;
-        if (line.empty()) continue;
+        if (line.empty() || line == journal_header) continue; // appended chunks repeat the header
         auto bad = [&](const std::string& why) {
             return error("careflow.journal.bad_line", "line " + std::to_string(number) + ": " + why);
         };
@@ -279,7 +329,7 @@ std::vector<journal_entry> read_journal(std::istream& in) {
         bool kind_ok = false;
         for (auto k :
              {record_kind::start, record_kind::dispatch, record_kind::fire, record_kind::assign, record_kind::advance,
-              record_kind::sla, record_kind::notify, record_kind::spawn, record_kind::finish})
+              record_kind::sla, record_kind::notify, record_kind::spawn, record_kind::finish, record_kind::erase})
             if (to_string(k) == f[1]) e.kind = k, kind_ok = true;
         if (!kind_ok) throw bad("unknown kind '" + std::string(f[1]) + "'");
         bool result_ok = false;
@@ -301,7 +351,7 @@ std::vector<journal_entry> read_journal(std::istream& in) {
         if (!f[7].empty())
             for (auto r : split(f[7], ',')) {
                 std::string role;
-                text(r, role);
+                if (r != "%") text(r, role);
                 e.roles.push_back(std::move(role));
             }
         text(f[8], e.from);

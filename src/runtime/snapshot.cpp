@@ -1,7 +1,8 @@
-// Snapshots (a stable, versioned text format), restore, and journal replay.
+// Snapshots: the engine's whole state in a stable, versioned text format, and restore,
+// which rebuilds an engine from one without re-running anything.
 #include "engine_impl.hpp"
 
-#include "../detail/expr_compiler.hpp"
+#include "../detail/cells.hpp"
 #include "../detail/text.hpp"
 
 #include <careflow/error.hpp>
@@ -18,10 +19,11 @@ using detail::encode_value;
 
 namespace {
 
-constexpr std::string_view snapshot_header = "careflow-snapshot 1";
+constexpr std::string_view snapshot_header = "careflow-snapshot 2";
 
-// Fields are separated by spaces; a lone % stands for the empty string.
-std::string esc(std::string_view s) { return s.empty() ? "%" : detail::percent_encode(s, " \t\n\r"); }
+// Fields are separated by white space (every character `>>` splits on is escaped); a lone
+// % stands for the empty string.
+std::string esc(std::string_view s) { return s.empty() ? "%" : detail::percent_encode(s, " \t\n\r\v\f"); }
 
 bool unesc(std::string_view s, std::string& out) {
     if (s == "%") {
@@ -42,17 +44,24 @@ std::string engine::snapshot() const {
     out << "clock " << t(e.clock) << '\n';
     out << "spawn " << e.next_spawn << '\n';
     out << "seq " << e.queue.next_seq() << '\n';
-    for (case_id id : e.order) {
-        const auto& c = e.slots[e.index.find(id)];
+    // The actors handed out as actor_refs, at their indexes, so that a ref stays valid in
+    // the restored engine. (People are named where cases refer to them.)
+    for (std::size_t i = 1; i < e.actors.size(); ++i) {
+        const auto& a = e.actors[i];
+        if (!a.handed_out) continue;
+        out << "actor " << i << ' ' << esc(e.people[a.person]) << ' ' << a.roles.size();
+        for (const auto& r : a.roles) out << ' ' << esc(r);
+        out << '\n';
+    }
+    for (std::uint32_t slot : e.ordered_slots()) {
+        const auto& c = e.slots[slot];
         const program& p = e.prog_of(c);
         out << "case " << c.id << ' ' << esc(p.name()) << ' ' << p.version() << ' ' << esc(p.states()[c.state].name)
-            << ' ' << (c.finished ? 1 : 0) << ' ' << c.started_at << ' ' << c.entered_at << ' '
-            << (c.has_parent ? std::to_string(c.parent) : "-") << '\n';
+            << ' ' << c.started_at << ' ' << c.entered_at << ' ' << (c.parent ? std::to_string(c.parent) : "-") << '\n';
         for (std::size_t i = 0; i < p.variables().size(); ++i) {
             const auto& v = p.variables()[i];
-            const value val =
-                v.type == value_type::text ? value(c.texts[v.text_slot]) : cell_value(c.vars[i], v.type, v.symbols);
-            out << "var " << esc(v.name) << ' ' << esc(encode_value(val)) << '\n';
+            out << "var " << esc(v.name) << ' ' << esc(encode_value(detail::read_variable(v, c.vars, c.texts, i)))
+                << '\n';
         }
         for (std::size_t d = 0; d < c.assignees.size(); ++d)
             if (c.assignees[d] != detail::none32)
@@ -61,7 +70,7 @@ std::string engine::snapshot() const {
             const sla_clock& k = c.slas[s];
             out << "sla " << esc(p.slas()[s].name) << ' ' << static_cast<int>(k.status) << ' ' << t(k.started_at) << ' '
                 << t(k.resumed_at) << ' ' << t(k.paused_at) << ' ' << t(k.stopped_at) << ' ' << t(k.breached_at) << ' '
-                << t(k.due) << ' ' << k.elapsed_before << ' ' << k.paused_total << ' ' << k.goal << ' '
+                << k.elapsed_before << ' ' << k.paused_total << ' ' << k.goal << ' '
                 << static_cast<int>(k.warnings_fired) << ' ' << t(k.warned_at[0]) << ' ' << t(k.warned_at[1]) << ' '
                 << t(k.warned_at[2]) << ' ' << t(k.warned_at[3]) << ' ' << k.cycles << ' '
                 << (k.accountable == detail::none32 ? std::string("-") : esc(e.people[k.accountable])) << '\n';
@@ -85,6 +94,7 @@ void engine::restore(std::string_view text) {
     fresh->calendars = impl_->calendars;
     fresh->bindings = impl_->bindings;
     fresh->observers = impl_->observers;
+    fresh->sink = impl_->sink;
     for (auto& in : fresh->programs) fresh->resolve(in);
 
     std::istringstream in{std::string(text)};
@@ -134,8 +144,8 @@ void engine::restore(std::string_view text) {
     bool saw_clock = false;
     while (std::getline(in, line)) {
         ++number;
-        if (line.empty()) continue;
         const auto w = words(line);
+        if (w.empty()) continue; // a blank line, or one of white space only
         const std::string& tag = w[0];
         auto need = [&](std::size_t n) {
             if (w.size() != n)
@@ -154,17 +164,33 @@ void engine::restore(std::string_view text) {
         } else if (tag == "seq") {
             need(2);
             num(w[1], next_seq);
+        } else if (tag == "actor") {
+            if (w.size() < 4) throw bad("careflow.snapshot.bad_line", "'actor' needs an index, a person and roles");
+            if (c) throw bad("careflow.snapshot.bad_line", "'actor' inside a case");
+            std::uint32_t at = 0;
+            std::size_t n = 0;
+            num(w[1], at);
+            num(w[3], n);
+            if (at == 0 || at < fresh->actors.size() || at > (1u << 24))
+                throw bad("careflow.snapshot.bad_value", "actor index " + w[1] + " out of order");
+            if (w.size() != 4 + n) throw bad("careflow.snapshot.bad_line", "'actor' has the wrong number of roles");
+            const std::string person = str(w[2]);
+            if (person == system_actor_id) throw bad("careflow.snapshot.bad_value", "the engine's own actor");
+            std::vector<std::string> roles;
+            for (std::size_t i = 0; i < n; ++i) roles.push_back(str(w[4 + i]));
+            fresh->actors.resize(at); // placeholders for the indexes of actors not kept
+            const auto made = fresh->actor_of(person, roles);
+            if (made != at) throw bad("careflow.snapshot.bad_value", "actor " + w[1] + " twice");
+            fresh->actors[made].handed_out = true;
         } else if (tag == "case") {
-            need(9);
+            need(8);
             if (c) throw bad("careflow.snapshot.bad_line", "case without 'end'");
             case_id id = 0;
             num(w[1], id);
             const std::string name = str(w[2]);
             int version = 0;
             num(w[3], version);
-            const detail::installed* found = nullptr;
-            for (const auto& i : fresh->programs)
-                if (i.p->name() == name && i.p->version() == version) found = &i;
+            const detail::installed* found = fresh->find_program(name, version);
             if (!found)
                 throw bad("careflow.snapshot.unknown_program",
                           "procedure '" + name + "' version " + std::to_string(version) + " is not installed");
@@ -177,20 +203,21 @@ void engine::restore(std::string_view text) {
             c->id = id;
             c->prog = static_cast<std::uint16_t>(found - fresh->programs.data());
             c->live = true;
+            c->seq = fresh->next_seq++;
             const auto s = p->find_state(str(w[4]));
             if (!s || p->states()[*s].compound)
                 throw bad("careflow.snapshot.unknown_state", "'" + str(w[4]) + "' is not a leaf state of " + name);
             c->state = *s;
-            c->finished = w[5] == "1";
-            num(w[6], c->started_at);
-            num(w[7], c->entered_at);
-            if (w[8] != "-") {
-                num(w[8], c->parent);
-                c->has_parent = true;
+            num(w[5], c->started_at);
+            num(w[6], c->entered_at);
+            if (c->started_at == no_time || c->entered_at == no_time)
+                throw bad("careflow.snapshot.bad_value", "a case needs its start and entry times");
+            if (w[7] != "-") {
+                num(w[7], c->parent);
+                if (c->parent == 0) throw bad("careflow.snapshot.bad_value", "parent 0");
             }
             c->lay_out(*p);
             fresh->index.insert(id, slot);
-            fresh->order.push_back(id);
         } else if (tag == "var") {
             in_case();
             need(3);
@@ -200,13 +227,9 @@ void engine::restore(std::string_view text) {
             value v;
             if (!decode_value(str(w[2]), v))
                 throw bad("careflow.snapshot.bad_value", "bad value for '" + decl.name + "'");
-            if (decl.type == value_type::text) {
-                if (v.type() != value_type::text)
-                    throw bad("careflow.snapshot.bad_value", "'" + decl.name + "' is text");
-                c->texts[decl.text_slot] = std::get<std::string>(v.get());
-            } else if (!detail::to_cell(v, decl.type, decl.symbols, c->vars[*i])) {
+            if (!detail::write_slot(v, decl.type, decl.symbols, c->vars[*i],
+                                    decl.type == value_type::text ? &c->texts[decl.text_slot] : nullptr))
                 throw bad("careflow.snapshot.bad_value", "value does not fit '" + decl.name + "'");
-            }
         } else if (tag == "assignee") {
             in_case();
             need(3);
@@ -215,7 +238,7 @@ void engine::restore(std::string_view text) {
             c->assignees[*d] = fresh->person_of(str(w[2]));
         } else if (tag == "sla") {
             in_case();
-            need(19);
+            need(18);
             std::size_t s = p->slas().size();
             for (std::size_t i = 0; i < p->slas().size(); ++i)
                 if (p->slas()[i].name == str(w[1])) s = i;
@@ -231,17 +254,23 @@ void engine::restore(std::string_view text) {
             num(w[5], k.paused_at);
             num(w[6], k.stopped_at);
             num(w[7], k.breached_at);
-            num(w[8], k.due);
-            num(w[9], k.elapsed_before);
-            num(w[10], k.paused_total);
-            num(w[11], k.goal);
-            num(w[12], warnings);
-            if (warnings < 0 || warnings > static_cast<int>(sla_clock::max_warnings))
+            num(w[8], k.elapsed_before);
+            num(w[9], k.paused_total);
+            num(w[10], k.goal);
+            num(w[11], warnings);
+            if (warnings < 0 || warnings > static_cast<int>(p->slas()[s].warnings.size()))
                 throw bad("careflow.snapshot.bad_value", "bad warning count");
             k.warnings_fired = static_cast<std::uint8_t>(warnings);
-            for (std::size_t i = 0; i < sla_clock::max_warnings; ++i) num(w[13 + i], k.warned_at[i]);
-            num(w[17], k.cycles);
-            k.accountable = w[18] == "-" ? detail::none32 : fresh->person_of(str(w[18]));
+            for (std::size_t i = 0; i < sla_clock::max_warnings; ++i) num(w[12 + i], k.warned_at[i]);
+            num(w[16], k.cycles);
+            k.accountable = w[17] == "-" ? detail::none32 : fresh->person_of(str(w[17]));
+            // Only records a clock can be in: a counting clock knows when it (re)started,
+            // a paused one when it paused, and no count is negative.
+            const bool counting = k.status == sla_status::running || k.status == sla_status::paused;
+            if ((counting && (k.started_at == no_time || k.resumed_at == no_time)) ||
+                (k.status == sla_status::paused && k.paused_at == no_time) || k.elapsed_before < 0 ||
+                k.paused_total < 0 || k.goal < 0)
+                throw bad("careflow.snapshot.bad_value", "SLA clock '" + str(w[1]) + "' is in an impossible state");
         } else if (tag == "timer") {
             in_case();
             need(5);
@@ -279,43 +308,6 @@ void engine::restore(std::string_view text) {
     }
     fresh->queue.set_next_seq(std::max(next_seq, fresh->queue.next_seq()));
     impl_ = std::move(fresh);
-}
-
-std::size_t engine::replay(std::span<const journal_entry> entries) {
-    std::size_t n = 0;
-    for (const auto& e : entries) {
-        if (!e.input()) continue;
-        // An input refused for an actor_ref its engine never made has no actor to replay
-        // with; it changed nothing, so there is nothing to reproduce.
-        if (e.code == "careflow.runtime.unknown_actor") continue;
-        const actor who{e.actor, e.roles};
-        payload values;
-        for (const auto& [name, v] : e.values) values.set(name, v);
-        result r;
-        switch (e.kind) {
-        case record_kind::start: {
-            const auto at = e.procedure.rfind('@');
-            const std::string name = e.procedure.substr(0, at);
-            std::shared_ptr<const program> prog;
-            for (const auto& i : impl_->programs)
-                if (i.p->name() + "@" + std::to_string(i.p->version()) == e.procedure) prog = i.p;
-            r = prog ? start(prog, e.id, values, to_time_point(e.time), who)
-                     : start(name, e.id, values, to_time_point(e.time), who);
-            break;
-        }
-        case record_kind::dispatch: r = dispatch(e.id, e.event, values, to_time_point(e.time), who); break;
-        case record_kind::assign: r = assign(e.id, e.event, e.detail, to_time_point(e.time), who); break;
-        case record_kind::advance: r = advance(to_time_point(e.time)); break;
-        default: continue;
-        }
-        ++n;
-        if (r.kind != e.result)
-            throw error("careflow.replay.diverged",
-                        "input " + std::to_string(n) + " (" + std::string(to_string(e.kind)) + " " + e.event +
-                            " on case " + std::to_string(e.id) + ") was " + std::string(to_string(e.result)) +
-                            ", replayed as " + std::string(to_string(r.kind)));
-    }
-    return n;
 }
 
 } // namespace careflow

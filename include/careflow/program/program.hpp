@@ -55,10 +55,10 @@ struct program_state {
 /// A compiled action.
 struct program_action {
     action_kind kind{};
-    std::uint16_t target = no_index; ///< set: variable; (un)assign: duty; call: host action; notify: topic
-    std::uint16_t value = no_index;  ///< set/assign: expression index
-    std::string name;                ///< call: callback; spawn: procedure; notify: topic
-    std::string text;                ///< notify: message
+    std::uint16_t target = no_index;                             ///< set: variable; (un)assign: duty; call: host action
+    std::uint16_t value = no_index;                              ///< set/assign: expression index
+    std::string name;                                            ///< call: callback; spawn: procedure; notify: topic
+    std::string text;                                            ///< notify: message
     std::vector<std::pair<std::string, std::uint16_t>> bindings; ///< spawn: child variable ← expression
 };
 
@@ -158,9 +158,11 @@ public:
     [[nodiscard]] std::span<const program_guard> guards() const noexcept { return guards_; }
     [[nodiscard]] std::span<const program_timer> timers() const noexcept { return timers_; }
     [[nodiscard]] std::span<const program_sla> slas() const noexcept { return slas_; }
-    /// The declared transitions, in declaration order (`program_transition::decl` indexes this).
-    [[nodiscard]] std::span<const transition_decl> transitions() const noexcept { return decls_; }
-    [[nodiscard]] std::size_t decl_count() const noexcept { return decls_.size(); }
+    /// How many transitions the procedure declared (`program_transition::decl` numbers
+    /// them in declaration order; the declarations themselves stay in the model).
+    [[nodiscard]] std::size_t decl_count() const noexcept { return decl_count_; }
+    /// "name@version": how journals, snapshots and reports name a program.
+    [[nodiscard]] std::string qualified_name() const { return name_ + "@" + std::to_string(version_); }
     [[nodiscard]] std::span<const std::string> roles() const noexcept { return roles_; }
     [[nodiscard]] std::span<const std::string> duties() const noexcept { return duties_; }
     [[nodiscard]] std::span<const std::string> calendars() const noexcept { return calendars_; }
@@ -212,6 +214,7 @@ public:
     [[nodiscard]] std::optional<event_index> find_event(std::string_view name) const noexcept;
     [[nodiscard]] std::optional<var_index> find_variable(std::string_view name) const noexcept;
     [[nodiscard]] std::optional<std::uint16_t> find_duty(std::string_view name) const noexcept;
+    [[nodiscard]] std::optional<std::uint16_t> find_sla(std::string_view name) const noexcept;
     [[nodiscard]] std::optional<std::uint16_t> find_role(std::string_view name) const noexcept;
     /// The bit mask of the named roles (unknown names are ignored: nothing requires them).
     [[nodiscard]] std::uint64_t role_mask(std::span<const std::string> names) const noexcept;
@@ -237,8 +240,8 @@ private:
     std::vector<program_guard> guards_;
     std::vector<program_timer> timers_;
     std::vector<program_sla> slas_;
-    std::vector<transition_decl> decls_;
-    std::vector<std::string> roles_, duties_, calendars_, topics_;
+    std::size_t decl_count_ = 0;
+    std::vector<std::string> roles_, duties_, calendars_;
     std::vector<program_host> host_actions_;
     std::vector<expression> expressions_;
     std::uint16_t text_count_ = 0;

@@ -9,7 +9,9 @@
 /// runs one engine per shard (cases partitioned by id) or serialises access to one.
 #pragma once
 
+#include <careflow/error.hpp>
 #include <careflow/program/program.hpp>
+#include <careflow/runtime/codes.hpp>
 #include <careflow/runtime/journal.hpp>
 #include <careflow/runtime/types.hpp>
 #include <careflow/time/calendar.hpp>
@@ -20,13 +22,15 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace careflow {
 
 namespace detail {
 struct engine_impl;
-}
+struct step;
+} // namespace detail
 class engine;
 
 /// Read access to one case. Valid until the engine changes that case's existence
@@ -49,8 +53,19 @@ public:
     [[nodiscard]] value variable(std::string_view name) const;
     /// The person assigned to `duty`, or empty; throws for an undeclared duty.
     [[nodiscard]] std::string_view assignee(std::string_view duty) const;
-    /// An SLA clock's record; throws ("careflow.runtime.unknown_sla") for an undeclared clock.
+    /// A variable as a C++ type: `bool`, `std::int64_t` (or any integer type), `double`,
+    /// `std::string`, `time_point`, `duration`, or `symbol`; throws `careflow::error`
+    /// ("careflow.runtime.wrong_type") when the variable holds another type.
+    template <class T>
+    [[nodiscard]] T get(std::string_view name) const;
+    /// An SLA clock's raw record (ticks); throws ("careflow.runtime.unknown_sla") for an
+    /// undeclared clock. `report` gives the same clock in the API's time types.
     [[nodiscard]] const sla_clock& sla(std::string_view name) const;
+    /// An SLA clock in the API's time types, with its elapsed time at the engine's clock
+    /// and the person accountable for it by name.
+    [[nodiscard]] sla_report report(std::string_view sla) const;
+    /// The person accountable for an SLA clock when it stopped or breached, or empty.
+    [[nodiscard]] std::string_view accountable(std::string_view sla) const;
     /// Pending state timers: (timer name, due instant), soonest first.
     [[nodiscard]] std::vector<std::pair<std::string, time_point>> pending_timers() const;
     /// The case that spawned this one, if any.
@@ -70,8 +85,14 @@ private:
 enum class sla_event : std::uint8_t { started, paused, resumed, warning, breached, met, stopped_late, cancelled };
 [[nodiscard]] std::string_view to_string(sla_event e) noexcept;
 
-/// Host callbacks for what the engine does. Override what you need; all run after the
-/// step they report has been committed, in order.
+/// Host callbacks for what the engine does. Override what you need. They run once the
+/// whole input that caused them has been committed (its timer fires, its step, the
+/// cases it spawned), in journal order; the case_view shows the case after that input.
+/// An observer must not call the engine back: such a call is an error result
+/// (`reentrant_input`); collect what to do and do it after the call returns. An
+/// exception from an observer does not stop the others: every observer still hears
+/// every notice, and the first exception is rethrown from the input call afterwards,
+/// when the engine's state is complete and equals its journal.
 class observer {
 public:
     virtual ~observer() = default;
@@ -87,6 +108,28 @@ public:
     virtual void sla_changed(const case_view&, const program_sla&, sla_event, time_point) {}
     virtual void notified(const case_view&, std::string_view /*topic*/, std::string_view /*message*/, time_point) {}
     virtual void finished(const case_view&, time_point) {}
+};
+
+/// Receives the journal as it is written: once per input, after the input is committed,
+/// with the records that input produced (the input's own record, the timers it fired,
+/// SLA changes, spawns, …) and the journal position of the first of them. Every record
+/// is handed over exactly once, in order. An exception from `append` is rethrown from
+/// the input call after observers ran (the input stays committed in memory).
+class journal_sink {
+public:
+    virtual ~journal_sink() = default;
+    virtual void append(std::size_t first_position, std::span<const journal_entry> records) = 0;
+};
+
+/// What one event would do for one actor on a case now (`engine::options`).
+struct event_option {
+    std::string event;
+    outcome kind = outcome::applied; ///< applied: it would be taken; refused: why not in `code`/`reason`
+    std::string_view code;           ///< the refusal's id (codes.hpp), empty when it would be taken
+    std::string reason;              ///< the refusal's message
+    /// The event carries a payload its guards may read: they were not evaluated, and the
+    /// answer holds for the role and assignee checks only.
+    bool needs_payload = false;
 };
 
 /// What a host action may read and change. Changes roll back if the step fails.
@@ -107,12 +150,14 @@ public:
 
 private:
     friend struct detail::engine_impl;
-    explicit action_context(detail::engine_impl* e) : e_(e) {}
+    action_context(detail::engine_impl* e, detail::step* s) : e_(e), s_(s) {}
     detail::engine_impl* e_;
+    detail::step* s_;
 };
 
 /// An actor interned by `engine::intern`, for the typed inputs. Valid for the engine that
-/// made it (and across its snapshot/restore: actors are never forgotten).
+/// made it and for any engine restored from its snapshots (snapshots keep every actor in
+/// interning order); a ref the engine never made is an `unknown_actor` error.
 struct actor_ref {
     std::uint32_t index = 0xFFFFFFFF;
 };
@@ -122,6 +167,11 @@ struct engine_options {
     bool journal = true;                   ///< keep the journal (KPIs, replay)
     int eventless_limit = 64;              ///< eventless steps per input before it is an error (a loop)
     case_id spawn_base = case_id{1} << 62; ///< the first id given to spawned cases
+    /// This engine's shard (0 to 4,095): spawned ids are `spawn_base + shard·2⁴⁰ + n`, so
+    /// engines of different shards never spawn the same id. An id a host case already has
+    /// is skipped (the next free one is taken, and the spawn record names it).
+    std::uint32_t shard = 0;
+    int spawn_depth_limit = 16; ///< spawns of spawns of … before the step fails (`spawn_failed`)
 };
 
 /// Runs cases.
@@ -162,7 +212,12 @@ public:
     result dispatch(case_id id, event_index event, time_point now, actor_ref who) {
         return dispatch(id, event, std::span<const value>(), now, who);
     }
-    /// Assign `person` to `duty` (an explicit, journaled change).
+    /// The events `who` could apply to case `id` in its current state, each with the
+    /// refusal it would get (guards, roles, assignee), without dispatching anything.
+    /// Events with no transition from the current state are not listed; a finished case
+    /// lists none. Throws `careflow::error` ("careflow.runtime.unknown_case").
+    [[nodiscard]] std::vector<event_option> options(case_id id, const actor& who) const;
+    /// Assign `person` to `duty` (an explicit, journaled change). Ignored on a finished case.
     result assign(case_id id, std::string_view duty, std::string_view person, time_point now, const actor& who);
     /// Fire every timer due at or before `now`, in (due time, arming order).
     result advance(time_point now);
@@ -173,17 +228,27 @@ public:
     [[nodiscard]] std::size_t size() const;
     /// Every case id, in start order.
     [[nodiscard]] std::vector<case_id> cases() const;
-    /// Forget a finished case (its journal entries stay). False if unknown or not finished.
+    /// Forget a finished case (journaled as an input; its earlier entries stay). False if
+    /// unknown or not finished.
     bool erase(case_id id);
     /// The engine's clock: the latest time given to it.
     [[nodiscard]] time_point now() const;
     [[nodiscard]] std::size_t pending_timers() const;
 
-    /// The journal so far (or from entry `from`), as self-contained entries.
+    /// The journal from position `from` (positions count every entry ever written, so
+    /// they stay valid across `clear_journal`), as self-contained entries.
     [[nodiscard]] std::vector<journal_entry> journal(std::size_t from = 0) const;
+    /// The position after the last entry written (the number ever written).
     [[nodiscard]] std::size_t journal_size() const;
-    /// Drop the in-memory journal (a host that has written it out).
+    /// The position of the first entry still held in memory.
+    [[nodiscard]] std::size_t journal_begin() const;
+    /// Drop the in-memory journal (a host that has written it out); positions go on.
     void clear_journal();
+    /// Hand every committed record to `sink` (nullptr: none); the engine does not own it.
+    void set_journal_sink(journal_sink* sink);
+    /// The entries held in memory that concern case `id` (its inputs, timer fires, SLA
+    /// changes, notifications, spawns and finish), in order. Scans the journal.
+    [[nodiscard]] std::vector<journal_entry> history(case_id id) const;
 
     /// The whole engine state (cases, variables, assignees, SLA clocks, pending timers with
     /// their due times and arming order, links, the clock) in a stable, versioned text format.
@@ -192,13 +257,50 @@ public:
     /// already be installed. Entry actions are not re-run. On any problem throws
     /// `careflow::error` ("careflow.snapshot.*") and leaves the engine as it was.
     void restore(std::string_view snapshot);
-    /// Feed the inputs among `entries` (start, dispatch, assign, advance) back in order.
-    /// Returns how many inputs were replayed; throws `careflow::error`
-    /// ("careflow.replay.diverged") if an input's outcome differs from the recorded one.
+    /// Feed the inputs among `entries` (start, dispatch, assign, advance, erase) back in
+    /// order. Returns how many inputs were replayed; throws `careflow::error`
+    /// ("careflow.replay.diverged") if an input's outcome, code or resulting state differs
+    /// from the recorded one. Inputs refused as `unknown_actor` or `reentrant_input`
+    /// changed nothing and are skipped.
     std::size_t replay(std::span<const journal_entry> entries);
 
 private:
     std::unique_ptr<detail::engine_impl> impl_;
 };
+
+template <class T>
+T case_view::get(std::string_view name) const {
+    const value v = variable(name);
+    using U = std::remove_cvref_t<T>;
+    const auto wrong = [&](std::string_view want) {
+        return error(codes::wrong_type, "variable '" + std::string(name) + "' is " +
+                                            std::string(v.type() ? to_string(*v.type()) : "empty") + ", not " +
+                                            std::string(want));
+    };
+    if constexpr (std::is_same_v<U, bool>) {
+        if (v.type() != value_type::boolean) throw wrong("boolean");
+        return std::get<bool>(v.get());
+    } else if constexpr (std::is_integral_v<U>) {
+        if (v.type() != value_type::integer) throw wrong("integer");
+        return static_cast<U>(std::get<std::int64_t>(v.get()));
+    } else if constexpr (std::is_floating_point_v<U>) {
+        if (v.type() != value_type::real) throw wrong("real");
+        return static_cast<U>(std::get<double>(v.get()));
+    } else if constexpr (std::is_same_v<U, std::string>) {
+        if (v.type() != value_type::text) throw wrong("text");
+        return std::get<std::string>(v.get());
+    } else if constexpr (std::is_same_v<U, time_point>) {
+        if (v.type() != value_type::time) throw wrong("time");
+        return std::get<time_point>(v.get());
+    } else if constexpr (std::is_same_v<U, duration>) {
+        if (v.type() != value_type::duration) throw wrong("duration");
+        return std::get<duration>(v.get());
+    } else if constexpr (std::is_same_v<U, symbol>) {
+        if (v.type() != value_type::enumeration) throw wrong("enumeration");
+        return std::get<symbol>(v.get());
+    } else {
+        static_assert(sizeof(U) == 0, "case_view::get<T>: T is not a careflow value type");
+    }
+}
 
 } // namespace careflow

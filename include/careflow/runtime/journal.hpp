@@ -25,7 +25,8 @@ enum class record_kind : std::uint8_t {
     sla,      ///< an SLA clock changed (derived): `event` is the clock, `detail` what happened
     notify,   ///< a notification effect (derived): `event` is the topic, `detail` the message
     spawn,    ///< a linked case was spawned (derived): `other` is the child
-    finish    ///< a case reached a final state (derived)
+    finish,   ///< a case reached a final state (derived)
+    erase     ///< the host erased a finished case (an input)
 };
 
 /// "start", "dispatch", ...
@@ -50,19 +51,21 @@ struct journal_entry {
     /// Was this a host input (what replay feeds back)?
     [[nodiscard]] bool input() const noexcept {
         return kind == record_kind::dispatch || kind == record_kind::assign || kind == record_kind::advance ||
-               (kind == record_kind::start && other == 0);
+               kind == record_kind::erase || (kind == record_kind::start && other == 0);
     }
     /// A value by name, or an empty value.
     [[nodiscard]] value get(std::string_view name) const;
     friend bool operator==(const journal_entry&, const journal_entry&) = default;
 };
 
-/// Write entries as text: a header line, then one tab-separated line per entry (the
-/// format is documented in docs/runtime.md and stable within a format version).
-void write_journal(std::ostream& out, std::span<const journal_entry> entries);
+/// Write entries as text: a header line (unless `header` is false: a chunk appended to a
+/// file that has one), then one tab-separated line per entry (the format is documented
+/// in docs/runtime.md and stable within a format version).
+void write_journal(std::ostream& out, std::span<const journal_entry> entries, bool header = true);
 
-/// Read entries written by `write_journal`. Throws `careflow::error`
-/// ("careflow.journal.bad_header", "careflow.journal.bad_line") naming the line at fault.
+/// Read entries written by `write_journal`, one chunk or several appended (a header line
+/// may repeat between chunks). Throws `careflow::error` ("careflow.journal.bad_header",
+/// "careflow.journal.bad_line") naming the line at fault.
 [[nodiscard]] std::vector<journal_entry> read_journal(std::istream& in);
 
 /// An instant as "2026-11-23T01:00:05.000000Z" (UTC, microseconds), and back.

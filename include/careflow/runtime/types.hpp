@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,7 +30,9 @@ struct actor {
     std::vector<std::string> roles;
 };
 
-/// The actor id timers and the engine itself act as.
+/// The actor id timers and the engine itself act as. It is reserved: an input whose actor
+/// has this id is an error (`careflow.runtime.reserved_actor`), so no host user can pass
+/// the checks the engine's own steps skip.
 inline constexpr std::string_view system_actor_id = "system";
 
 /// Named values for an event's payload fields or a case's initial variables.
@@ -88,14 +91,15 @@ struct sla_clock {
     // The small fields first, packed into one word: the record is 112 bytes, not 128.
     sla_status status = sla_status::inactive;
     std::uint8_t warnings_fired = 0;
-    std::uint16_t cycles = 0;                                              ///< completed cycles (met or breached)
-    std::uint32_t accountable = std::numeric_limits<std::uint32_t>::max(); ///< person when it stopped or breached
+    std::uint16_t cycles = 0; ///< completed cycles (met or breached)
+    /// Engine-internal: who was accountable when it stopped or breached. Read it by name
+    /// with `case_view::accountable` or `case_view::report`.
+    std::uint32_t accountable = std::numeric_limits<std::uint32_t>::max();
     ticks started_at = no_time;
     ticks resumed_at = no_time; ///< when it last started counting
     ticks paused_at = no_time;
     ticks stopped_at = no_time;
     ticks breached_at = no_time; ///< the first instant past the goal, once reached
-    ticks due = no_time;         ///< when elapsed reaches the goal (moved by pauses)
     ticks elapsed_before = 0;    ///< elapsed open time before `resumed_at`
     ticks paused_total = 0;      ///< wall-clock time spent paused
     ticks goal = 0;              ///< open time allowed (working-day goals are converted at start)
@@ -106,6 +110,23 @@ struct sla_clock {
 
     [[nodiscard]] bool counting() const noexcept { return status == sla_status::running; }
     [[nodiscard]] bool late() const noexcept { return breached_at != no_time; }
+};
+
+/// One SLA clock of one case in the API's time types (`case_view::report`).
+struct sla_report {
+    std::string name;
+    sla_status status = sla_status::inactive;
+    std::optional<time_point> started;  ///< when this cycle started
+    std::optional<time_point> stopped;  ///< when it was met, breached by stopping late, or cancelled
+    std::optional<time_point> breached; ///< the first instant past the goal, once reached
+    std::optional<time_point> due;      ///< running: when the goal is (or was) reached at this pace
+    duration elapsed;                   ///< open time counted so far (at the engine's clock)
+    duration goal;                      ///< open time allowed
+    duration paused_total;              ///< wall-clock time spent paused
+    std::vector<time_point> warnings;   ///< when each warning threshold was reached
+    int cycles = 0;                     ///< completed cycles
+    std::string accountable;            ///< the person accountable when it stopped or breached
+    [[nodiscard]] bool late() const noexcept { return breached.has_value(); }
 };
 
 } // namespace careflow

@@ -1,0 +1,66 @@
+// Replay: feeding a journal's inputs back into an engine (onto the snapshot they
+// followed), checking at each one that the engine does what it did the first time.
+#include "engine_impl.hpp"
+
+#include "../detail/cells.hpp"
+
+#include <careflow/error.hpp>
+
+namespace careflow {
+
+std::size_t engine::replay(std::span<const journal_entry> entries) {
+    std::size_t n = 0;
+    for (const auto& e : entries) {
+        if (!e.input()) continue;
+        // Inputs refused for an actor_ref the engine never made, or for calling the engine
+        // back from a callback, changed nothing and cannot be made again as they were.
+        if (e.code == codes::unknown_actor || e.code == codes::reentrant_input) continue;
+        const actor who{e.actor, e.roles};
+        payload values;
+        for (const auto& [name, v] : e.values) values.set(name, v);
+        const time_point at = to_time_point(e.time);
+        result r;
+        switch (e.kind) {
+        case record_kind::start: {
+            std::shared_ptr<const program> prog;
+            for (const auto& i : impl_->programs)
+                if (i.p->qualified_name() == e.procedure) prog = i.p;
+            r = prog ? start(prog, e.id, values, at, who)
+                     : start(std::string_view(e.procedure).substr(0, e.procedure.rfind('@')), e.id, values, at, who);
+            break;
+        }
+        case record_kind::dispatch: r = dispatch(e.id, e.event, values, at, who); break;
+        case record_kind::assign: {
+            // An applied assignment names the person in `detail`; a rejected one in its values.
+            const value person = e.get("person");
+            const std::string name = person.type() == value_type::text ? std::get<std::string>(person.get()) : e.detail;
+            r = assign(e.id, e.event, name, at, who);
+            break;
+        }
+        case record_kind::advance: r = advance(at); break;
+        case record_kind::erase: {
+            const bool erased = erase(e.id);
+            r.kind = erased ? outcome::applied : outcome::error;
+            if (!erased) r.code = contains(e.id) ? codes::not_finished : codes::unknown_case;
+            break;
+        }
+        default: continue;
+        }
+        ++n;
+        auto diverged = [&](const std::string& what) {
+            return error(codes::replay_diverged, "input " + std::to_string(n) + " (" + std::string(to_string(e.kind)) +
+                                                     " " + e.event + " on case " + std::to_string(e.id) + ") " + what);
+        };
+        if (r.kind != e.result)
+            throw diverged("was " + std::string(to_string(e.result)) + ", replayed as " +
+                           std::string(to_string(r.kind)));
+        if (r.code != e.code)
+            throw diverged("was " + (e.code.empty() ? std::string("without a code") : e.code) + ", replayed as " +
+                           (r.code.empty() ? std::string("without a code") : std::string(r.code)));
+        if (!e.to.empty() && e.kind != record_kind::erase && contains(e.id) && get(e.id).path() != e.to)
+            throw diverged("ended in '" + e.to + "', replayed into '" + get(e.id).path() + "'");
+    }
+    return n;
+}
+
+} // namespace careflow
