@@ -100,6 +100,7 @@ journal_entry engine_impl::entry(const record& r) const {
         case record_kind::dispatch:
         case record_kind::fire:
             if (r.index != 0xFFFF) e.event = p->events()[r.index].name;
+            e.reentered = r.sub == 1;
             break;
         case record_kind::assign:
             if (r.index != 0xFFFF) e.event = p->duties()[r.index];
@@ -157,6 +158,7 @@ journal_entry engine_impl::entry(const record& r) const {
 }
 
 result engine_impl::reject(record in, reason code, std::string detail, given_input given) {
+    if (code == reason::bad_time) in.time = clock == no_time ? 0 : clock; // the instant given has no ticks
     in.result = outcome::error;
     in.code = code;
     in.text = store_text(detail);
@@ -306,7 +308,7 @@ void write_journal(std::ostream& out, std::span<const journal_entry> entries, bo
         out << format_time(e.time) << '\t' << to_string(e.kind) << '\t' << to_string(e.result) << '\t' << e.id << '\t'
             << escape(e.procedure) << '\t' << escape(e.event) << '\t' << escape(e.actor) << '\t' << roles << '\t'
             << escape(e.from) << '\t' << escape(e.to) << '\t' << e.other << '\t' << e.code << '\t' << escape(e.detail)
-            << '\t' << values << '\n';
+            << '\t' << values << (e.reentered ? "\tr" : "") << '\n';
     }
 }
 
@@ -323,7 +325,9 @@ std::vector<journal_entry> read_journal(std::istream& in) {
             return error("careflow.journal.bad_line", "line " + std::to_string(number) + ": " + why);
         };
         const auto f = split(line, '\t');
-        if (f.size() != 14) throw bad("expected 14 tab-separated fields, found " + std::to_string(f.size()));
+        if (f.size() != 14 && f.size() != 15)
+            throw bad("expected 14 or 15 tab-separated fields, found " + std::to_string(f.size()));
+        if (f.size() == 15 && f[14] != "r") throw bad("unknown flags '" + std::string(f[14]) + "'");
         journal_entry e;
         if (!parse_time(f[0], e.time)) throw bad("bad time '" + std::string(f[0]) + "'");
         bool kind_ok = false;
@@ -368,6 +372,7 @@ std::vector<journal_entry> read_journal(std::istream& in) {
                 if (!decode_value(pair.substr(eq + 1), v)) throw bad("bad value '" + std::string(pair) + "'");
                 e.values.emplace_back(std::move(name), std::move(v));
             }
+        e.reentered = f.size() == 15;
         out.push_back(std::move(e));
     }
     return out;

@@ -137,7 +137,7 @@ kpi_report compute_kpis(std::span<const journal_entry> journal) {
         case record_kind::dispatch:
         case record_kind::fire: {
             auto it = where.find(e.id);
-            if (it == where.end() || e.from == e.to) break;
+            if (it == where.end() || (e.from == e.to && !e.reentered)) break;
             reach(e.procedure, e.id, e.to);
             leave(it->second, e.time);
             it->second.state = e.to;

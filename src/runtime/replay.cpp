@@ -14,7 +14,8 @@ std::size_t engine::replay(std::span<const journal_entry> entries) {
         if (!e.input()) continue;
         // Inputs refused for an actor_ref the engine never made, or for calling the engine
         // back from a callback, changed nothing and cannot be made again as they were.
-        if (e.code == codes::unknown_actor || e.code == codes::reentrant_input) continue;
+        // (An instant that was not finite, bad_time, is not in the journal to give again.)
+        if (e.code == codes::unknown_actor || e.code == codes::reentrant_input || e.code == codes::bad_time) continue;
         const actor who{e.actor, e.roles};
         payload values;
         for (const auto& [name, v] : e.values) values.set(name, v);

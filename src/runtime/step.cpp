@@ -167,6 +167,7 @@ result engine_impl::apply_event(step& s) {
     settle(s);
     in.result = r.kind = outcome::applied;
     in.to = r.to = slots[s.slot].state;
+    if (s.left && in.to == in.from) in.sub = 1; // left and re-entered: a new visit
     return r;
 }
 
@@ -189,6 +190,7 @@ void engine_impl::take(step& s, const program_transition& t) {
     if (t.target != no_index) {
         c.state = t.target;
         c.entered_at = s.now;
+        s.left = true;
     }
 }
 

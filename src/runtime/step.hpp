@@ -77,7 +77,7 @@ struct record {
     record_kind kind{};
     outcome result = outcome::applied;
     reason code = reason::none;
-    std::uint8_t sub = 0; ///< sla: sla_event
+    std::uint8_t sub = 0; ///< sla: sla_event; dispatch/fire: 1 when the case left and re-entered its leaf
 };
 
 /// One effect of a step, journaled and reported to observers in order.
@@ -140,6 +140,7 @@ struct step {
     undo_log undo;
     const std::string* path = nullptr; ///< the state an action runs in (action_context::path)
     int spawn_depth = 0;               ///< how many spawns deep this step's case is
+    bool left = false;                 ///< an external transition was taken (the leaf was left)
 
     /// Make this step the start of a new one on `slot` (buffers keep their capacity).
     void reset(std::uint32_t s, ticks t, std::uint32_t who, event_index e) noexcept {
@@ -153,6 +154,7 @@ struct step {
         undo.clear();
         path = nullptr;
         spawn_depth = 0;
+        left = false;
         journal_input = true;
         input_after = 0;
     }

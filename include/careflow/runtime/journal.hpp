@@ -47,6 +47,9 @@ struct journal_entry {
     std::string code;               ///< refusals and errors: the stable id
     std::string detail;             ///< refusal/error reason; sla: what happened; notify: message; assign: the person
     std::vector<std::pair<std::string, value>> values; ///< payload, initial variables, SLA figures
+    /// dispatch/fire: `from == to`, yet the case left that state and entered it again (an
+    /// external self-transition: a new visit)
+    bool reentered = false;
 
     /// Was this a host input (what replay feeds back)?
     [[nodiscard]] bool input() const noexcept {
