@@ -19,7 +19,7 @@ struct diagnostic {
     std::string id;
     std::string subject;
     std::string message;
-    /// "error [careflow.model.x] state 'y': message"
+    /// "error [careflow.model.unreachable_state] state 'y': message"
     [[nodiscard]] std::string to_string() const;
 };
 
