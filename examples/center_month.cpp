@@ -5,7 +5,7 @@
 // queueing formulas say about the evening peak.
 //
 // This is the README's main example. Expected output: examples/center_month.expected
-#include <careflow/sim/hotline.hpp>
+#include <careflow/sim/center.hpp>
 #include <careflow/sim/staffing.hpp>
 
 #include <fmt/format.h>

@@ -3,7 +3,7 @@
 // grid of loads from light to 95 % occupancy.
 #include "fixtures.hpp"
 
-#include <careflow/sim/hotline.hpp>
+#include <careflow/sim/center.hpp>
 #include <careflow/sim/staffing.hpp>
 
 using namespace careflow;

@@ -3,7 +3,7 @@
 // the engine (the simulator times its engine calls).
 #include "../common/smoke.hpp"
 
-#include <careflow/sim/hotline.hpp>
+#include <careflow/sim/center.hpp>
 
 #include <benchmark/benchmark.h>
 

@@ -6,7 +6,7 @@
 //   careflow procedures
 //   careflow dot <procedure>
 #include <careflow/careflow.hpp>
-#include <careflow/sim/hotline.hpp>
+#include <careflow/sim/center.hpp>
 #include <careflow/sim/staffing.hpp>
 
 #include <boost/program_options.hpp>
