@@ -71,11 +71,10 @@ void engine_impl::commit(step& s) {
     }
     if (!observers.empty())
         for (const effect& f : s.effects) notices.push_back({s.slot, f});
-    start_spawns(s);
+    if (!s.spawns.empty()) start_spawns(s);
 }
 
 void engine_impl::start_spawns(step& s) {
-    if (s.spawns.empty()) return;
     // Spawns start after their parent's step, as the same actor, at the same time, each
     // with an id no case has (an id a host case took is skipped, and the record says
     // which id was given).

@@ -166,9 +166,14 @@ struct engine_impl {
     result assign(case_id id, std::string_view duty, std::string_view person, ticks t, std::uint32_t actor);
     result advance_input(ticks t);
     bool erase(case_id id);
-    /// The checks every input makes before anything changes (re-entrance, time, actor);
-    /// reason::none when it may go on.
-    reason precheck(const record& in, ticks t, std::string& why) const;
+    /// The checks every input makes before anything changes (time, actor); reason::none
+    /// when it may go on. The common case is decided inline.
+    reason precheck(const record& in, ticks t, std::string& why) const {
+        const bool ok = t != no_time && (clock == no_time || t >= clock) &&
+                        (in.actor == none32 || in.actor == system || actors[in.actor].person != 0);
+        return ok ? reason::none : refuse_input(in, t, why);
+    }
+    reason refuse_input(const record& in, ticks t, std::string& why) const;
     /// The checks every input on an existing case makes; the case's slot, or none32.
     std::uint32_t find_case(record& in, case_id id, reason& why, std::string& detail) const;
     /// Load the payload for event `ev` into `s`; false with the reason in `detail`.
@@ -202,7 +207,13 @@ struct engine_impl {
     const program_transition* select(const case_data& c, const eval_context& ctx, event_index ev,
                                      std::span<const program_transition> candidates, const acting& who, reason& why,
                                      std::string& detail) const;
-    void take(step& s, const program_transition& t);
+    /// Take a set of non-conflicting transitions as one microstep: all exits (innermost
+    /// first), then all transition actions, then all entries (outermost first).
+    void microstep(step& s, std::span<const program_transition* const> chosen);
+    /// The active configuration: the leaves a case is in, in document order. One leaf
+    /// today; parallel regions make it several (and `max_active` bounds them).
+    static constexpr std::size_t max_active = 1;
+    static std::span<const state_index> configuration(const case_data& c) noexcept { return {&c.state, 1}; }
     void enter(step& s, state_index st);
     void exit(step& s, state_index st);
     void run(step& s, const program_action& a);
@@ -269,7 +280,10 @@ result engine_impl::top_level(F&& body) {
         busy = false;
         throw;
     }
-    deliver(first);
+    if (notices.empty() && !sink)
+        busy = false; // nothing to hand over: the common case costs no call
+    else
+        deliver(first);
     return r;
 }
 

@@ -77,7 +77,7 @@ void case_data::lay_out(const program& p) {
 
 // ---- admission ----------------------------------------------------------------------
 
-reason engine_impl::precheck(const record& in, ticks t, std::string& why) const {
+reason engine_impl::refuse_input(const record& in, ticks t, std::string& why) const {
     if (t == no_time) {
         why = "the time given is not a finite instant";
         return reason::bad_time;
@@ -107,7 +107,7 @@ std::uint32_t engine_impl::find_case(record& in, case_id id, reason& why, std::s
 
 bool engine_impl::load_fields(step& s, const program_event& ev, std::span<const value* const> given,
                               std::string& detail) {
-    s.fields.assign(ev.payload.size(), cell{});
+    s.fields.resize(ev.payload.size()); // every cell is written below
     s.field_texts.resize(ev.payload_texts);
     std::size_t text = 0;
     for (std::size_t i = 0; i < ev.payload.size(); ++i) {
@@ -294,7 +294,11 @@ result engine_impl::dispatch(case_id id, std::string_view ev, const payload& giv
 }
 
 result engine_impl::dispatch(case_id id, event_index e, std::span<const value> given, ticks t, std::uint32_t actor) {
-    record in = input_record(record_kind::dispatch, id, t, actor);
+    // The hot path: the input record is built once, in the step that carries it.
+    step_lease lease(*this);
+    step& s = lease.s;
+    record& in = s.in;
+    in = input_record(record_kind::dispatch, id, t, actor);
     auto reject_typed = [&](reason code, std::string detail) {
         given_input g;
         if (in.prog != 0xFFFF && e < programs[in.prog].p->events().size()) {
@@ -307,12 +311,12 @@ result engine_impl::dispatch(case_id id, event_index e, std::span<const value> g
         }
         return reject(in, code, std::move(detail), std::move(g));
     };
-    if (actor >= actors.size() || actors[actor].person == none32) {
-        in.actor = none32;
-        return reject_typed(reason::unknown_actor, "that actor_ref was not made by this engine's intern()");
-    }
+    const bool foreign = actor >= actors.size() || actors[actor].person == none32;
+    if (foreign) in.actor = none32;
     if (busy) return reject_typed(reason::reentrant_input, "the engine was called back from an observer or action");
     return top_level([&] {
+        if (foreign)
+            return reject_typed(reason::unknown_actor, "that actor_ref was not made by this engine's intern()");
         std::string why;
         if (const reason r = precheck(in, t, why); r != reason::none) return reject_typed(r, why);
         reason code = reason::none;
@@ -331,12 +335,9 @@ result engine_impl::dispatch(case_id id, event_index e, std::span<const value> g
         const value* ordered[64];
         if (decl.size() > 64) return reject_typed(reason::bad_payload, "too many payload fields");
         for (std::size_t i = 0; i < decl.size(); ++i) ordered[i] = &given[i];
-        step_lease lease(*this);
-        lease.s.reset(slot, t, actor, e);
-        if (!load_fields(lease.s, p.events()[e], {ordered, decl.size()}, why))
-            return reject_typed(reason::bad_payload, why);
-        lease.s.in = in;
-        return run_event(lease.s, t);
+        s.reset(slot, t, actor, e);
+        if (!load_fields(s, p.events()[e], {ordered, decl.size()}, why)) return reject_typed(reason::bad_payload, why);
+        return run_event(s, t);
     });
 }
 

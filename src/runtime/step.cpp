@@ -8,6 +8,8 @@
 
 #include <careflow/program/context.hpp>
 
+#include <array>
+
 namespace careflow::detail {
 
 eval_context engine_impl::context(const step& s) const {
@@ -137,17 +139,37 @@ result engine_impl::apply_event(step& s) {
     in.from = in.to = c.state;
     result r;
     r.from = r.to = c.state;
-    const auto candidates = p.candidates(c.state, s.event);
-    if (candidates.empty() || finished(c)) {
+    if (finished(c)) {
         in.result = r.kind = outcome::ignored;
         return r;
     }
-    reason why;
-    std::string detail;
+    // Selection walks the active configuration in document order and picks at most one
+    // transition per active leaf; the first refusal is kept for when none is enabled.
     const std::uint32_t person = actors[s.actor].person;
     const acting who{person, mask_of(s.actor, c.prog), s.actor == system, people[person], true};
-    const program_transition* chosen = select(c, context(s), s.event, candidates, who, why, detail);
-    if (!chosen) {
+    const eval_context ctx = context(s);
+    std::array<const program_transition*, max_active> chosen{};
+    std::size_t taken = 0;
+    bool any = false;
+    reason why = reason::none;
+    std::string detail;
+    for (const state_index leaf : configuration(c)) {
+        const auto candidates = p.candidates(leaf, s.event);
+        if (candidates.empty()) continue;
+        any = true;
+        reason leaf_why = reason::none;
+        std::string leaf_detail;
+        const program_transition* t = select(c, ctx, s.event, candidates, who, leaf_why, leaf_detail);
+        if (t)
+            chosen[taken++] = t;
+        else if (why == reason::none)
+            why = leaf_why, detail = std::move(leaf_detail);
+    }
+    if (!any) {
+        in.result = r.kind = outcome::ignored;
+        return r;
+    }
+    if (taken == 0) {
         in.result = why == reason::action_failed ? outcome::error : outcome::refused;
         in.code = why;
         in.text = store_text(detail);
@@ -161,7 +183,7 @@ result engine_impl::apply_event(step& s) {
         }
         return r;
     }
-    take(s, *chosen);
+    microstep(s, {chosen.data(), taken});
     for (const auto& tr : p.on_event(s.event)) s.triggers.push_back(tr);
     apply_triggers(s);
     settle(s);
@@ -171,28 +193,35 @@ result engine_impl::apply_event(step& s) {
     return r;
 }
 
-// ---- taking a transition ----------------------------------------------------------
-
-void engine_impl::take(step& s, const program_transition& t) {
-    case_data& c = slots[s.slot];
-    const program& p = prog_of(c);
-    // Reported first, so that what the transition does (notifications, SLA changes)
-    // follows it in the journal and for observers.
-    s.effects.push_back(
-        {effect::kind::transition, s.event, c.state, t.target == no_index ? c.state : t.target, 0, {}, 0, s.now});
+void engine_impl::microstep(step& s, std::span<const program_transition* const> chosen) {
+    // Every exit before any transition's actions, every action before any entry: with one
+    // active leaf this is one transition's exits, actions and entries.
+    const program& p = prog_of(slots[s.slot]);
     const auto states = p.states();
-    for (auto st : p.sequence(t.exits))
-        if (!states[st].inert) exit(s, st);
-    s.path = &states[c.state].path;
-    for (const auto& a : p.actions(t.actions)) run(s, a);
-    for (auto st : p.sequence(t.entries))
-        if (!states[st].inert) enter(s, st);
-    if (t.target != no_index) {
-        c.state = t.target;
-        c.entered_at = s.now;
-        s.left = true;
+    for (const program_transition* t : chosen) {
+        case_data& c = slots[s.slot];
+        s.effects.push_back(
+            {effect::kind::transition, s.event, c.state, t->target == no_index ? c.state : t->target, 0, {}, 0, s.now});
+        for (auto st : p.sequence(t->exits))
+            if (!states[st].inert) exit(s, st);
+    }
+    for (const program_transition* t : chosen) {
+        s.path = &states[slots[s.slot].state].path;
+        for (const auto& a : p.actions(t->actions)) run(s, a);
+    }
+    for (const program_transition* t : chosen) {
+        for (auto st : p.sequence(t->entries))
+            if (!states[st].inert) enter(s, st);
+        if (t->target != no_index) {
+            case_data& c = slots[s.slot];
+            c.state = t->target;
+            c.entered_at = s.now;
+            s.left = true;
+        }
     }
 }
+
+// ---- entering and leaving states ---------------------------------------------------------
 
 void engine_impl::enter(step& s, state_index st) {
     const program& p = prog_of(slots[s.slot]);
@@ -315,7 +344,7 @@ void engine_impl::settle(step& s) {
         if (n >= options.eventless_limit)
             throw step_failure{reason::eventless_loop, "more than " + std::to_string(options.eventless_limit) +
                                                            " eventless steps from '" + p.states()[c.state].path + "'"};
-        take(s, *chosen);
+        microstep(s, {&chosen, 1});
         apply_triggers(s); // each eventless step runs its SLA changes, as any step does
     }
     s.event = event;
