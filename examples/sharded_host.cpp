@@ -1,8 +1,9 @@
 // A multi-threaded host. careflow's engine is single-threaded with no global state, so a
 // host with many threads gives each thread its own engine and partitions cases by id
 // (case id % shards). Programs are immutable and shared by every engine; calendars and
-// bindings are set on each. Each shard's journal is its own; KPIs are computed per shard
-// and added up, or from the merged journals.
+// bindings are set on each; `engine_options::shard` gives each engine its own range of
+// spawned ids. Each shard's journal is its own; KPIs are computed per shard and added up,
+// or from the merged journals (case ids never collide across shards).
 //
 //   thread 0: engine 0 ◄── calls 0, 4, 8, ...
 //   thread 1: engine 1 ◄── calls 1, 5, 9, ...        compile() once ──► shared program
@@ -31,7 +32,8 @@ int main() {
     std::vector<std::thread> threads;
     for (int s = 0; s < shards; ++s) {
         threads.emplace_back([&, s] {
-            engine e; // owned by this thread only
+            engine e(engine_options{.shard = static_cast<std::uint32_t>(s)}); // owned by this thread only;
+            // its shard number keeps the ids of spawned cases (callbacks) apart from other shards'
             const actor line{"switchboard", {}};
             const actor op{"op-" + std::to_string(s), {"operator"}};
             const actor counselor{"dr-" + std::to_string(s), {"counselor"}};
