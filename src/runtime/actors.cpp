@@ -85,11 +85,6 @@ const installed* engine_impl::find_program(std::string_view name, int version) c
     return nullptr;
 }
 
-step& engine_impl::acquire_step() {
-    if (depth == steps.size()) steps.push_back(std::make_unique<step>());
-    return *steps[depth++];
-}
-
 std::vector<std::uint32_t> engine_impl::ordered_slots() const {
     std::vector<std::uint32_t> out;
     out.reserve(index.size());

@@ -63,10 +63,14 @@ void engine_impl::commit(step& s) {
             t.handle = queue.arm(t.due, timer_payload{s.slot, static_cast<std::uint16_t>(i), 0, t.epoch});
     }
     if (options.journal) {
-        for (std::size_t i = 0; i <= s.effects.size(); ++i) {
-            if (i == s.input_after && s.journal_input) log(s.in);
+        const std::size_t n = s.effects.size();
+        for (std::size_t i = 0; i <= n; ++i) {
+            if (i == s.input_after && s.journal_input) journal.push_back(s.in);
+            if (i == n) break;
+            const effect& f = s.effects[i];
+            if (f.what == effect::kind::transition || f.what == effect::kind::start) continue; // the input covers it
             record r;
-            if (i < s.effects.size() && effect_record(s.effects[i], c, c.slas.data(), r)) log(r);
+            if (effect_record(f, c, c.slas.data(), r)) journal.push_back(r);
         }
     }
     if (!observers.empty())

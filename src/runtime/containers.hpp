@@ -88,7 +88,7 @@ template <class T, std::size_t Block = 4096>
 class chunked {
 public:
     void push_back(const T& v) {
-        if (size_ == blocks_.size() * Block) blocks_.push_back(std::unique_ptr<T[]>(new T[Block]));
+        if (size_ % Block == 0 && size_ == blocks_.size() * Block) grow();
         blocks_[size_ / Block][size_ % Block] = v;
         ++size_;
     }
@@ -101,6 +101,7 @@ public:
     }
 
 private:
+    void grow() { blocks_.push_back(std::unique_ptr<T[]>(new T[Block])); }
     std::vector<std::unique_ptr<T[]>> blocks_;
     std::size_t size_ = 0;
 };

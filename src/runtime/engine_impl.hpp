@@ -150,7 +150,10 @@ struct engine_impl {
 
     // ---- the pipeline (inputs.cpp) ----
     /// A step from the pool for the next nesting level; `release_step` gives it back.
-    step& acquire_step();
+    step& acquire_step() {
+        if (depth == steps.size()) steps.push_back(std::make_unique<step>());
+        return *steps[depth++];
+    }
     void release_step() noexcept { --depth; }
     result start(std::uint16_t prog, case_id id, const payload& vars, ticks t, std::uint32_t actor);
     result start_by_name(std::string_view procedure, case_id id, const payload& vars, ticks t, std::uint32_t actor);
@@ -252,7 +255,9 @@ struct engine_impl {
     std::uint32_t store_payload(std::span<const cell> cells, std::span<const std::string> texts, bool variables);
     std::uint32_t store_text(std::string s);
     std::uint32_t store_given(given_input g);
-    void log(const record& r);
+    void log(const record& r) {
+        if (options.journal) journal.push_back(r);
+    }
     journal_entry entry(const record& r) const;
     [[nodiscard]] std::size_t journal_end() const noexcept { return journal_base + journal.size(); }
 

@@ -193,10 +193,6 @@ std::uint32_t engine_impl::store_given(given_input g) {
     return static_cast<std::uint32_t>(givens.size());
 }
 
-void engine_impl::log(const record& r) {
-    if (options.journal) journal.push_back(r);
-}
-
 } // namespace detail
 
 // ---- text format ------------------------------------------------------------

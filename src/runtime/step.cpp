@@ -146,7 +146,8 @@ result engine_impl::apply_event(step& s) {
     // Selection walks the active configuration in document order and picks at most one
     // transition per active leaf; the first refusal is kept for when none is enabled.
     const std::uint32_t person = actors[s.actor].person;
-    const acting who{person, mask_of(s.actor, c.prog), s.actor == system, people[person], true};
+    acting who{person, 0, s.actor == system, people[person], true};
+    bool masked = false; // the actor's role mask, looked up once a candidate needs it
     const eval_context ctx = context(s);
     std::array<const program_transition*, max_active> chosen{};
     std::size_t taken = 0;
@@ -157,6 +158,13 @@ result engine_impl::apply_event(step& s) {
         const auto candidates = p.candidates(leaf, s.event);
         if (candidates.empty()) continue;
         any = true;
+        if (!masked && !who.engine)
+            for (const auto& t : candidates)
+                if (t.roles != 0) {
+                    who.mask = mask_of(s.actor, c.prog);
+                    masked = true;
+                    break;
+                }
         reason leaf_why = reason::none;
         std::string leaf_detail;
         const program_transition* t = select(c, ctx, s.event, candidates, who, leaf_why, leaf_detail);
