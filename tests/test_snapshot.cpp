@@ -2,6 +2,7 @@
 #include "fixtures.hpp"
 
 #include <random>
+#include <sstream>
 
 using namespace careflow;
 using namespace careflow::test;
@@ -157,4 +158,67 @@ TEST_CASE("replay reports divergence when an input no longer does what it did") 
     b.restore(snap);
     b.dispatch(1, "hang_up", t0, op); // b has moved on differently
     CHECK_THROWS_WITH_AS(b.replay(a.journal(position)), doctest::Contains("careflow.replay.diverged"), careflow::error);
+}
+
+TEST_CASE("snapshot lines of white space only are skipped, not read past") {
+    engine a;
+    setup(a);
+    a.start(hotline(), 1, {}, t0, op);
+    const std::string snap = a.snapshot();
+    engine b;
+    setup(b);
+    std::string spaced = snap;
+    spaced.insert(spaced.find('\n') + 1, " \n\t\r\n\f\n");
+    b.restore(spaced);
+    CHECK(b.snapshot() == snap);
+    CHECK_THROWS_WITH_AS(b.restore("careflow-snapshot 2\n \n"), doctest::Contains("careflow.snapshot.truncated"),
+                         careflow::error);
+}
+
+TEST_CASE("names with any white space survive a snapshot") {
+    engine a;
+    setup(a);
+    const actor odd{"Ms\vChen\f", {"operator"}};
+    a.start(hotline(), 1, {{"caller", "a\vb\fc d"}}, t0, odd);
+    a.dispatch(1, "answer", t0 + seconds(1), odd);
+    a.assign(1, "counselor", "\v\f", t0 + seconds(2), odd);
+    const std::string snap = a.snapshot();
+    engine b;
+    setup(b);
+    b.restore(snap);
+    CHECK(b.get(1).variable("caller") == value("a\vb\fc d"));
+    CHECK(b.get(1).assignee("counselor") == "\v\f");
+    CHECK(b.snapshot() == snap);
+}
+
+TEST_CASE("an SLA record that cannot exist is refused as bad_value") {
+    engine a;
+    setup(a);
+    a.start(hotline(), 1, {}, t0, op); // the answer clock is running
+    const std::string good = a.snapshot();
+    engine b;
+    setup(b);
+    const std::string before = b.snapshot();
+    // status 1 (running) with no resume time
+    std::string line = good.substr(good.find("sla answer "));
+    line = line.substr(0, line.find('\n'));
+    std::istringstream words(line);
+    std::vector<std::string> w;
+    for (std::string x; words >> x;) w.push_back(x);
+    REQUIRE(w.size() == 18);
+    REQUIRE(w[2] == "1");
+    w[4] = "-"; // resumed_at
+    std::string broken_line;
+    for (const auto& x : w) broken_line += (broken_line.empty() ? "" : " ") + x;
+    std::string broken = good;
+    broken.replace(broken.find(line), line.size(), broken_line);
+    CHECK_THROWS_WITH_AS(b.restore(broken), doctest::Contains("careflow.snapshot.bad_value"), careflow::error);
+    w[4] = w[3];
+    w[2] = "2"; // paused, with no pause time
+    broken_line.clear();
+    for (const auto& x : w) broken_line += (broken_line.empty() ? "" : " ") + x;
+    broken = good;
+    broken.replace(broken.find(line), line.size(), broken_line);
+    CHECK_THROWS_WITH_AS(b.restore(broken), doctest::Contains("careflow.snapshot.bad_value"), careflow::error);
+    CHECK(b.snapshot() == before);
 }
