@@ -177,7 +177,9 @@ struct engine_impl {
         return ok ? reason::none : refuse_input(in, t, why);
     }
     reason refuse_input(const record& in, ticks t, std::string& why) const;
-    /// The checks every input on an existing case makes; the case's slot, or none32.
+    /// The checks every input on an existing case makes (precheck, then the case): the
+    /// case's slot, or none32 with the reason and its message.
+    std::uint32_t admit(record& in, case_id id, ticks t, reason& why, std::string& detail) const;
     std::uint32_t find_case(record& in, case_id id, reason& why, std::string& detail) const;
     /// Load the payload for event `ev` into `s`; false with the reason in `detail`.
     bool load_fields(step& s, const program_event& ev, std::span<const value* const> given, std::string& detail);

@@ -21,6 +21,8 @@ record input_record(record_kind kind, case_id id, ticks t, std::uint32_t actor) 
     return in;
 }
 
+constexpr const char* reentrant_message = "the engine was called back from an observer or action";
+
 given_input as_given(std::string procedure, std::string_view event, const payload& values) {
     return {std::move(procedure), std::string(event), values.fields()};
 }
@@ -93,6 +95,14 @@ reason engine_impl::refuse_input(const record& in, ticks t, std::string& why) co
     return reason::none;
 }
 
+std::uint32_t engine_impl::admit(record& in, case_id id, ticks t, reason& why, std::string& detail) const {
+    if (const reason r = precheck(in, t, detail); r != reason::none) {
+        why = r;
+        return none32;
+    }
+    return find_case(in, id, why, detail);
+}
+
 std::uint32_t engine_impl::find_case(record& in, case_id id, reason& why, std::string& detail) const {
     const std::uint32_t slot = index.find(id);
     if (slot == none32) {
@@ -131,9 +141,7 @@ result engine_impl::start_by_name(std::string_view procedure, case_id id, const 
     if (in) return start(static_cast<std::uint16_t>(in - programs.data()), id, vars, t, actor);
     record r = input_record(record_kind::start, id, t, actor);
     const auto code = busy ? reason::reentrant_input : reason::unknown_program;
-    return reject(r, code,
-                  busy ? "the engine was called back from an observer or action"
-                       : "no procedure '" + std::string(procedure) + "' is installed",
+    return reject(r, code, busy ? reentrant_message : "no procedure '" + std::string(procedure) + "' is installed",
                   as_given(std::string(procedure), {}, vars));
 }
 
@@ -144,7 +152,7 @@ result engine_impl::start(std::uint16_t prog, case_id id, const payload& vars, t
     auto reject_as_given = [&](reason code, std::string detail) {
         return reject(in, code, std::move(detail), as_given(p.qualified_name(), {}, vars));
     };
-    if (busy) return reject_as_given(reason::reentrant_input, "the engine was called back from an observer or action");
+    if (busy) return reject_as_given(reason::reentrant_input, reentrant_message);
     return top_level([&] {
         std::string why;
         if (const reason r = precheck(in, t, why); r != reason::none) return reject_as_given(r, why);
@@ -255,12 +263,11 @@ result engine_impl::dispatch(case_id id, std::string_view ev, const payload& giv
     auto reject_as_given = [&](reason code, std::string detail) {
         return reject(in, code, std::move(detail), as_given({}, ev, given));
     };
-    if (busy) return reject_as_given(reason::reentrant_input, "the engine was called back from an observer or action");
+    if (busy) return reject_as_given(reason::reentrant_input, reentrant_message);
     return top_level([&] {
         std::string why;
-        if (const reason r = precheck(in, t, why); r != reason::none) return reject_as_given(r, why);
         reason code = reason::none;
-        const std::uint32_t slot = find_case(in, id, code, why);
+        const std::uint32_t slot = admit(in, id, t, code, why);
         if (slot == none32) return reject_as_given(code, why);
         const program& p = prog_of(slots[slot]);
         const auto e = p.find_event(ev);
@@ -313,14 +320,13 @@ result engine_impl::dispatch(case_id id, event_index e, std::span<const value> g
     };
     const bool foreign = actor >= actors.size() || actors[actor].person == none32;
     if (foreign) in.actor = none32;
-    if (busy) return reject_typed(reason::reentrant_input, "the engine was called back from an observer or action");
+    if (busy) return reject_typed(reason::reentrant_input, reentrant_message);
     return top_level([&] {
         if (foreign)
             return reject_typed(reason::unknown_actor, "that actor_ref was not made by this engine's intern()");
         std::string why;
-        if (const reason r = precheck(in, t, why); r != reason::none) return reject_typed(r, why);
         reason code = reason::none;
-        const std::uint32_t slot = find_case(in, id, code, why);
+        const std::uint32_t slot = admit(in, id, t, code, why);
         if (slot == none32) return reject_typed(code, why);
         const program& p = prog_of(slots[slot]);
         if (e >= p.events().size())
@@ -373,12 +379,11 @@ result engine_impl::assign(case_id id, std::string_view duty, std::string_view p
         values.set("person", value(std::string(person)));
         return reject(in, code, std::move(detail), as_given({}, duty, values));
     };
-    if (busy) return reject_as_given(reason::reentrant_input, "the engine was called back from an observer or action");
+    if (busy) return reject_as_given(reason::reentrant_input, reentrant_message);
     return top_level([&] {
         std::string why;
-        if (const reason r = precheck(in, t, why); r != reason::none) return reject_as_given(r, why);
         reason code = reason::none;
-        const std::uint32_t slot = find_case(in, id, code, why);
+        const std::uint32_t slot = admit(in, id, t, code, why);
         if (slot == none32) return reject_as_given(code, why);
         const program& p = prog_of(slots[slot]);
         const auto d = p.find_duty(duty);
@@ -411,7 +416,7 @@ result engine_impl::assign(case_id id, std::string_view duty, std::string_view p
 
 result engine_impl::advance_input(ticks t) {
     record in = input_record(record_kind::advance, 0, t, none32);
-    if (busy) return reject(in, reason::reentrant_input, "the engine was called back from an observer or action");
+    if (busy) return reject(in, reason::reentrant_input, reentrant_message);
     return top_level([&] {
         std::string why;
         if (const reason r = precheck(in, t, why); r != reason::none) return reject(in, r, why);
@@ -426,7 +431,7 @@ result engine_impl::advance_input(ticks t) {
 bool engine_impl::erase(case_id id) {
     record in = input_record(record_kind::erase, id, clock == no_time ? 0 : clock, none32);
     if (busy) {
-        (void)reject(in, reason::reentrant_input, "the engine was called back from an observer or action");
+        (void)reject(in, reason::reentrant_input, reentrant_message);
         return false;
     }
     const result r = top_level([&] {

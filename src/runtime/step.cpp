@@ -43,20 +43,24 @@ std::uint32_t& engine_impl::assignee(step& s, std::uint16_t duty) {
     return v;
 }
 
+namespace {
+// The old value of part `i`, logged the first time a step writes it (later writes keep
+// the first: rollback restores what the part was before the step).
+template <class T>
+T& first_touch(std::vector<std::pair<std::uint16_t, T>>& log, T& part, std::uint16_t i) {
+    for (const auto& u : log)
+        if (u.first == i) return part;
+    log.emplace_back(i, part);
+    return part;
+}
+} // namespace
+
 timer_state& engine_impl::timer(step& s, std::uint16_t i) {
-    timer_state& v = slots[s.slot].timers[i];
-    for (const auto& u : s.undo.timers)
-        if (u.first == i) return v;
-    s.undo.timers.emplace_back(i, v);
-    return v;
+    return first_touch(s.undo.timers, slots[s.slot].timers[i], i);
 }
 
 sla_clock& engine_impl::clock_of(step& s, std::uint16_t sla) {
-    sla_clock& v = slots[s.slot].slas[sla];
-    for (const auto& u : s.undo.slas)
-        if (u.first == sla) return v;
-    s.undo.slas.emplace_back(sla, v);
-    return v;
+    return first_touch(s.undo.slas, slots[s.slot].slas[sla], sla);
 }
 
 void engine_impl::rollback(step& s) {
