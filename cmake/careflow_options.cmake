@@ -18,4 +18,8 @@ function(careflow_target_defaults target)
     target_compile_options(${target} PRIVATE -fsanitize=${CAREFLOW_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
     target_link_options(${target} PRIVATE -fsanitize=${CAREFLOW_SANITIZE})
   endif()
+  if(CAREFLOW_FUZZ)
+    # Coverage for libFuzzer in everything of ours; the fuzz targets add its main.
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
+  endif()
 endfunction()

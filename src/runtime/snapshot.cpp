@@ -175,7 +175,7 @@ void engine::restore(std::string_view text) {
                 throw bad("careflow.snapshot.bad_value", "actor index " + w[1] + " out of order");
             if (w.size() != 4 + n) throw bad("careflow.snapshot.bad_line", "'actor' has the wrong number of roles");
             const std::string person = str(w[2]);
-            if (person == system_actor_id) throw bad("careflow.snapshot.bad_value", "the engine's own actor");
+            // (A ref made for "system" is kept too: inputs through it stay reserved_actor.)
             std::vector<std::string> roles;
             for (std::size_t i = 0; i < n; ++i) roles.push_back(str(w[4 + i]));
             fresh->actors.resize(at); // placeholders for the indexes of actors not kept
