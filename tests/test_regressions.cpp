@@ -340,3 +340,28 @@ TEST_CASE("an actor whose only role is empty survives the journal text") {
     REQUIRE_FALSE(back.empty());
     CHECK(back[0].roles == std::vector<std::string>{""});
 }
+
+TEST_CASE("a spawn cycle validation cannot see fails the step at the depth limit, without a stack overflow") {
+    // ping spawns pong on entry, pong spawns ping on entry: each is valid on its own.
+    auto make = [](const char* name, const char* other) {
+        procedure_builder b{name};
+        b.event("go");
+        b.state("open").on_entry(spawn(other));
+        b.state("shut").final();
+        b.transition("open", "shut").on("go");
+        return compile(b.build());
+    };
+    engine e(engine_options{.spawn_depth_limit = 8});
+    const auto ping = make("ping", "pong"), pong = make("pong", "ping");
+    e.install(ping);
+    e.install(pong);
+    const auto r = e.start(ping, 1, {}, t0, op);
+    CHECK(r.applied()); // the case itself starts; the spawn chain is cut where it gets too deep
+    std::size_t failed = 0;
+    for (const auto& x : e.journal())
+        if (x.code == codes::spawn_failed) ++failed;
+    CHECK(failed == 1);
+    // The case and 7 below it; the 8th spawned start asks for a spawn past the limit, so
+    // that start fails (and is rolled back), ending the chain.
+    CHECK(e.size() == 8);
+}

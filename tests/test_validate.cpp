@@ -376,3 +376,22 @@ TEST_CASE("spans must be positive; a deadline goal must be a time") {
     CHECK(end_of_working_day(0).to_string() == "the same working day");
     CHECK(working_days(2).to_string() == "2 working days");
 }
+
+TEST_CASE("a procedure that spawns itself before its first event is an unbounded spawn cycle") {
+    auto b = minimal("again");
+    b.edit("a").on_entry(spawn("again"));
+    CHECK(has_id(b.validate(), "careflow.model.spawn_cycle"));
+    // Through an unguarded eventless step after the start too.
+    procedure_builder c{"chain"};
+    c.event("go");
+    c.state("first");
+    c.state("second");
+    c.state("done").final();
+    c.transition("first", "second").then(spawn("chain"));
+    c.transition("second", "done").on("go");
+    CHECK(has_id(c.validate(), "careflow.model.spawn_cycle"));
+    // A spawn of itself behind an event is a bounded chain: each needs its own event.
+    auto d = minimal("later");
+    d.edit("b").on_entry(spawn("later"));
+    CHECK_FALSE(has_id(d.validate(), "careflow.model.spawn_cycle"));
+}

@@ -405,6 +405,42 @@ private:
         if (cyclic)
             error("careflow.model.eventless_cycle", "procedure " + q(p_.name()),
                   "unguarded eventless transitions form a cycle (a case would never settle)");
+        else
+            spawn_cycle(start, eventless);
+    }
+
+    // A case that spawns a case of its own procedure on the way into its first resting
+    // state — entry actions of the states a start enters, and actions of the unguarded
+    // eventless transitions it then takes — starts another that does the same: cases
+    // would spawn without end. (The engine also bounds spawn depth at run time.)
+    template <class Graph>
+    void spawn_cycle(int start, const Graph& eventless) {
+        std::set<int> entered;
+        std::vector<int> todo{start};
+        while (!todo.empty()) {
+            const int leaf = todo.back();
+            todo.pop_back();
+            for (int a : h_.ancestry(leaf)) entered.insert(a);
+            for (auto e : boost::make_iterator_range(boost::out_edges(static_cast<std::size_t>(leaf), eventless))) {
+                const int to = static_cast<int>(boost::target(e, eventless));
+                if (!entered.count(to)) todo.push_back(to);
+            }
+        }
+        auto spawns_self = [&](const std::vector<action>& actions) {
+            return std::any_of(actions.begin(), actions.end(),
+                               [&](const action& a) { return a.kind == action_kind::spawn && a.target == p_.name(); });
+        };
+        for (int s : entered) {
+            bool self = spawns_self(p_.state(static_cast<std::size_t>(s)).on_entry);
+            for (auto e : boost::make_iterator_range(boost::out_edges(static_cast<std::size_t>(s), p_.graph()))) {
+                const auto& d = p_.graph()[e];
+                if (d.event.empty() && d.when.empty() && spawns_self(d.actions)) self = true;
+            }
+            if (self)
+                error("careflow.model.spawn_cycle", "state " + q(p_.state(static_cast<std::size_t>(s)).name),
+                      "every case spawns a case of " + q(p_.name()) +
+                          " before its first event, which spawns another: cases would spawn without end");
+        }
     }
 
     // Warn when every way out of a leaf is an event only its own (or its ancestors') timers send.
