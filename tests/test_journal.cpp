@@ -200,3 +200,12 @@ TEST_CASE("KPIs read the same from a journal file") {
     CHECK(answer->late == 1);
     CHECK(answer->late_by == std::vector<ticks>{5 * ticks_per_second});
 }
+
+TEST_CASE("KPIs of a journal with values of the wrong type are a typed error") {
+    std::istringstream in("careflow-journal 1\n"
+                          "2026-11-23T01:00:20.000000Z\tsla\tapplied\t1\thotline_call@2\tanswer\t\t\t\t\t0\t\t"
+                          "stopped_late\telapsed=i:20000000;goal=d:15000000\n");
+    const auto entries = read_journal(in);
+    CHECK_THROWS_WITH_AS((void)compute_kpis(entries), doctest::Contains("careflow.journal.bad_value"),
+                         careflow::error);
+}

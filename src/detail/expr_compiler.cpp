@@ -1,3 +1,4 @@
+// Type-checking and compiling expressions to typed postfix code, with the fast forms for guard chains and set values.
 #include "expr_compiler.hpp"
 
 #include <careflow/error.hpp>

@@ -1,3 +1,4 @@
+// The state hierarchy as index arrays: parents, ancestry, initial leaves, containment.
 #include "hierarchy.hpp"
 
 namespace careflow::detail {

@@ -1,3 +1,4 @@
+// Percent-encoding and decoding for the text formats (journal, snapshots).
 #include "text.hpp"
 
 #include <charconv>

@@ -1,3 +1,4 @@
+// procedure_builder: collecting declarations and assembling them into a validated procedure.
 #include <careflow/error.hpp>
 #include <careflow/model/builder.hpp>
 

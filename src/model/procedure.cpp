@@ -1,3 +1,4 @@
+// procedure: the model as a Boost.Graph adjacency_list, and its lookups.
 #include <careflow/model/procedure.hpp>
 
 #include <algorithm>

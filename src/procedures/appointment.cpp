@@ -1,3 +1,4 @@
+// The shipped appointment procedure: request, confirmation within 24 h, reminders, cancellation rules, no-shows.
 #include <careflow/model/builder.hpp>
 #include <careflow/procedures/appointment.hpp>
 

@@ -1,3 +1,4 @@
+// The shipped complaint procedure: acknowledgement and resolution within their targets, improvement recorded.
 #include <careflow/model/builder.hpp>
 #include <careflow/procedures/complaint.hpp>
 

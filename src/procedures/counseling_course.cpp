@@ -1,3 +1,4 @@
+// The shipped counseling-course procedure: sessions, absences and the course's end.
 #include <careflow/model/builder.hpp>
 #include <careflow/procedures/counseling_course.hpp>
 

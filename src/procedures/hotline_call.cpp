@@ -1,3 +1,4 @@
+// The shipped hotline-call procedure: three rings, registration, assessment, transfer, record and feedback callbacks.
 #include <careflow/model/builder.hpp>
 #include <careflow/procedures/hotline_call.hpp>
 

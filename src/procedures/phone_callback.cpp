@@ -1,3 +1,4 @@
+// The shipped phone-callback procedure: due-day attempts, retries, reach or give up, record.
 #include <careflow/model/builder.hpp>
 #include <careflow/procedures/phone_callback.hpp>
 

@@ -1,3 +1,4 @@
+// What host guards read: variables and payload fields by name, and cell-to-value conversion.
 #include <careflow/error.hpp>
 #include <careflow/program/context.hpp>
 

@@ -1,3 +1,4 @@
+// program: name lookups, containment and role masks over the compiled tables.
 #include <careflow/program/program.hpp>
 
 #include <algorithm>

@@ -1,3 +1,5 @@
+// KPIs computed from a journal: SLA attainment and lateness, dwell per state, duties kept per person.
+#include <careflow/error.hpp>
 #include <careflow/runtime/kpi.hpp>
 
 #include <algorithm>
@@ -164,9 +166,15 @@ kpi_report compute_kpis(std::span<const journal_entry> journal) {
             } else if (e.detail == "stopped_late") {
                 ++k.late;
                 const value elapsed = e.get("elapsed"), goal = e.get("goal");
-                if (!elapsed.empty() && !goal.empty())
+                if (!elapsed.empty() || !goal.empty()) {
+                    // A journal read from outside may hold anything: say so, typed.
+                    if (elapsed.type() != value_type::duration || goal.type() != value_type::duration)
+                        throw error("careflow.journal.bad_value", "the SLA entry of clock '" + e.event + "' on case " +
+                                                                      std::to_string(e.id) +
+                                                                      " needs durations for elapsed and goal");
                     k.late_by.push_back(to_ticks(std::get<duration>(elapsed.get())) -
                                         to_ticks(std::get<duration>(goal.get())));
+                }
                 if (auto* d = duty(e.procedure, e.event, e.actor)) ++d->late;
                 judge(e.procedure, e.id, e.actor, false);
                 open_breaches.erase(key);

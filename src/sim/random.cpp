@@ -1,3 +1,4 @@
+// Seeded randomness for the simulators: xoshiro256** and the service-time distributions.
 #include <careflow/error.hpp>
 #include <careflow/sim/random.hpp>
 

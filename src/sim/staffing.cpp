@@ -1,3 +1,4 @@
+// Staffing formulas: Erlang C and Erlang A, stable for hundreds of agents, and least staffing for a target.
 #include <careflow/error.hpp>
 #include <careflow/sim/staffing.hpp>
 

@@ -1,3 +1,4 @@
+// Business calendars: weekly opening hours, holidays, make-up days; open time added and counted by prefix sums.
 #include <careflow/error.hpp>
 #include <careflow/time/calendar.hpp>
 
