@@ -1,4 +1,4 @@
-// The shipped counseling-course procedure: sessions, absences and the course's end.
+// The shipped counseling-course procedure: intake, plan, sessions with periodic evaluation, closure, follow-up.
 #include <careflow/model/builder.hpp>
 #include <careflow/procedures/counseling_course.hpp>
 
