@@ -206,6 +206,5 @@ TEST_CASE("KPIs of a journal with values of the wrong type are a typed error") {
                           "2026-11-23T01:00:20.000000Z\tsla\tapplied\t1\thotline_call@2\tanswer\t\t\t\t\t0\t\t"
                           "stopped_late\telapsed=i:20000000;goal=d:15000000\n");
     const auto entries = read_journal(in);
-    CHECK_THROWS_WITH_AS((void)compute_kpis(entries), doctest::Contains("careflow.journal.bad_value"),
-                         careflow::error);
+    CHECK_THROWS_WITH_AS((void)compute_kpis(entries), doctest::Contains("careflow.journal.bad_value"), careflow::error);
 }

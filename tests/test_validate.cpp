@@ -283,6 +283,27 @@ TEST_CASE("timers need a positive delay and a repeat count") {
     CHECK(has_id(days.validate(), "careflow.model.invalid_timer"));
 }
 
+TEST_CASE("timers are bounded so that no definition can make an advance fire without end") {
+    auto tiny = minimal();
+    tiny.edit("a").every(boost::posix_time::microseconds(1), "go", 3);
+    CHECK(only(tiny, "careflow.model.invalid_timer").message.find("at least 1 second") != std::string::npos);
+    auto many = minimal();
+    many.edit("a").every(seconds(5), "go", 2147483647);
+    CHECK(only(many, "careflow.model.invalid_timer").message.find("100000") != std::string::npos);
+    auto long_delay = minimal();
+    long_delay.edit("a").after(hours(24 * 36'501), "go");
+    CHECK(has_id(long_delay.validate(), "careflow.model.invalid_timer"));
+    auto long_goal = minimal();
+    long_goal.sla("x").start(entered("a")).stop(left("a")).goal(working_days(40'000));
+    CHECK(has_id(long_goal.validate(), "careflow.model.invalid_sla"));
+    auto fine = minimal();
+    fine.edit("a").every(seconds(1), "go", 100'000);
+    CHECK_FALSE(has_errors(fine.validate()));
+    auto far = minimal();
+    far.edit("a").after(hours(24 * 36'500), "go");
+    CHECK_FALSE(has_errors(far.validate()));
+}
+
 TEST_CASE("SLA clocks need a start, a positive goal and thresholds within (0, 1)") {
     auto no_start = minimal();
     no_start.sla("x").stop(left("a")).goal(hours(1));

@@ -145,9 +145,11 @@ std::string expr::to_string() const { return render(*this, 0, false); }
 
 bool span::valid() const noexcept {
     switch (kind) {
-    case span_kind::elapsed: return !elapsed.is_special() && elapsed > duration(0, 0, 0);
-    case span_kind::working_days: return days >= 1;
-    case span_kind::working_day_close: return days >= 0;
+    case span_kind::elapsed:
+        return !elapsed.is_special() && elapsed > duration(0, 0, 0) &&
+               elapsed <= boost::posix_time::hours(24 * span::max_days);
+    case span_kind::working_days: return days >= 1 && days <= span::max_days;
+    case span_kind::working_day_close: return days >= 0 && days <= span::max_days;
     }
     return false;
 }

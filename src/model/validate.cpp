@@ -37,6 +37,9 @@ std::string subject_of(const transition_decl& t) {
            q(t.target.empty() ? t.source : t.target);
 }
 
+/// The most times a repeating timer may fire (the ring tick fires 3 times).
+constexpr int max_repeats = 100'000;
+
 class checker {
 public:
     checker(const procedure& p, std::vector<diagnostic>& out) : p_(p), h_(p), out_(out) {}
@@ -292,8 +295,16 @@ private:
             }
             if (!t.delay.valid())
                 error("careflow.model.invalid_timer", subject, "needs a positive delay, not " + t.delay.to_string());
-            if (t.kind == timer_kind::every && t.count < 1)
-                error("careflow.model.invalid_timer", subject, "a repeating timer needs a count of at least 1");
+            if (t.kind == timer_kind::every && (t.count < 1 || t.count > max_repeats))
+                error("careflow.model.invalid_timer", subject,
+                      "a repeating timer's count is between 1 and " + std::to_string(max_repeats) + ", not " +
+                          std::to_string(t.count));
+            // A bad definition must not make one advance fire without end: a repeating
+            // timer's period is at least a second.
+            if (t.kind == timer_kind::every && t.delay.kind == span_kind::elapsed && t.delay.valid() &&
+                t.delay.elapsed < boost::posix_time::seconds(1))
+                error("careflow.model.invalid_timer", subject,
+                      "a repeating timer needs a period of at least 1 second, not " + t.delay.to_string());
         }
     }
 

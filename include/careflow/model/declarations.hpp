@@ -35,8 +35,11 @@ struct span {
 
     span() = default;
     span(duration d) : elapsed(d) {} // NOLINT: a duration is the common case
-    /// Positive elapsed time, n >= 1 working days, or a close n >= 0 working days away.
+    /// Positive elapsed time, n >= 1 working days, or a close n >= 0 working days away;
+    /// and at most `max_days` (days or working days) long.
     [[nodiscard]] bool valid() const noexcept;
+    /// The longest span a timer or SLA goal may have: 100 years.
+    static constexpr int max_days = 36'500;
     [[nodiscard]] std::string to_string() const;
     friend bool operator==(const span&, const span&) = default;
 };
