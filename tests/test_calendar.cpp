@@ -176,3 +176,15 @@ TEST_CASE("close_of_working_day: the same working day, or the next when closed")
     CHECK_THROWS_WITH_AS((void)center.close_of_working_day(local(2026, 11, 23, 10, 0), -1),
                          doctest::Contains("careflow.calendar.bad_duration"), careflow::error);
 }
+
+TEST_CASE("calendar arithmetic refuses instants that are not finite") {
+    const calendar c = center_calendar();
+    for (const time_point t : {time_point(boost::posix_time::not_a_date_time), time_point(boost::posix_time::pos_infin),
+                               time_point(boost::posix_time::neg_infin)}) {
+        CHECK_THROWS_WITH_AS((void)c.is_open(t), doctest::Contains("careflow.calendar.bad_time"), careflow::error);
+        CHECK_THROWS_AS((void)c.next_open(t), careflow::error);
+        CHECK_THROWS_AS((void)c.add(t, boost::posix_time::hours(1)), careflow::error);
+        CHECK_THROWS_AS((void)c.add_working_days(t, 1), careflow::error);
+        CHECK_THROWS_AS((void)c.between(t, t), careflow::error);
+    }
+}

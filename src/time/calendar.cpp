@@ -270,27 +270,32 @@ ticks calendar::between(ticks a, ticks b) const noexcept {
     return open_before(b + offset_) - open_before(a + offset_);
 }
 
+ticks calendar::instant(time_point t) {
+    if (t.is_special()) throw error("careflow.calendar.bad_time", "calendar arithmetic needs a finite instant");
+    return to_ticks(t);
+}
+
 time_point calendar::next_open(time_point t) const {
-    const ticks r = next_open(to_ticks(t));
+    const ticks r = next_open(instant(t));
     return r == never ? time_point(boost::posix_time::pos_infin) : to_time_point(r);
 }
 
 time_point calendar::add(time_point t, duration business) const {
     if (business.is_special() || business.is_negative())
         throw error("careflow.calendar.bad_duration", "add() needs a finite, non-negative business duration");
-    const ticks r = add(to_ticks(t), to_ticks(business));
+    const ticks r = add(instant(t), to_ticks(business));
     return r == never ? time_point(boost::posix_time::pos_infin) : to_time_point(r);
 }
 
 time_point calendar::add_working_days(time_point t, int n) const {
     if (n < 0) throw error("careflow.calendar.bad_duration", "add_working_days() needs n >= 0");
-    const ticks r = add_working_days(to_ticks(t), n);
+    const ticks r = add_working_days(instant(t), n);
     return r == never ? time_point(boost::posix_time::pos_infin) : to_time_point(r);
 }
 
 time_point calendar::close_of_working_day(time_point t, int n) const {
     if (n < 0) throw error("careflow.calendar.bad_duration", "close_of_working_day() needs n >= 0");
-    const ticks r = close_of_working_day(to_ticks(t), n);
+    const ticks r = close_of_working_day(instant(t), n);
     return r == never ? time_point(boost::posix_time::pos_infin) : to_time_point(r);
 }
 

@@ -57,7 +57,7 @@ public:
     [[nodiscard]] duration utc_offset() const { return to_duration(offset_); }
 
     /// Is the calendar open at `t`?
-    [[nodiscard]] bool is_open(time_point t) const { return is_open(to_ticks(t)); }
+    [[nodiscard]] bool is_open(time_point t) const { return is_open(instant(t)); }
     /// `t` if open, else the next opening instant.
     [[nodiscard]] time_point next_open(time_point t) const;
     /// The instant when `business` open time has passed after `t` (elapsed hours, not days).
@@ -70,12 +70,15 @@ public:
     [[nodiscard]] time_point close_of_working_day(time_point t, int n) const;
     /// Open time between `a` and `b` (negative when `b` is before `a`).
     [[nodiscard]] duration between(time_point a, time_point b) const {
-        return to_duration(between(to_ticks(a), to_ticks(b)));
+        return to_duration(between(instant(a), instant(b)));
     }
     /// Is the local date a working day (open at all)?
     [[nodiscard]] bool is_working_day(boost::gregorian::date local) const;
 
     // The same in ticks, for the engine's hot path.
+    /// `t` in ticks; throws `careflow::error` ("careflow.calendar.bad_time") for
+    /// `not_a_date_time` and the infinities, which no calendar arithmetic is defined for.
+    [[nodiscard]] static ticks instant(time_point t);
     [[nodiscard]] bool is_open(ticks t) const noexcept;
     [[nodiscard]] ticks next_open(ticks t) const noexcept;
     /// Precondition: business >= 0.
