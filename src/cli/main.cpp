@@ -14,6 +14,7 @@
 
 #include <cmath>
 #include <iostream>
+#include <optional>
 #include <unistd.h>
 
 namespace po = boost::program_options;
@@ -46,7 +47,7 @@ double seconds_of(const std::string& text) {
         scale = 86400;
     else
         throw usage_error("'" + text + "' has an unknown unit (use s, m, h or d)");
-    if (!(v >= 0) || !std::isfinite(v)) throw usage_error("'" + text + "' must be a non-negative duration");
+    if (!(v >= 0) || !std::isfinite(v * scale)) throw usage_error("'" + text + "' must be a non-negative duration");
     return v * scale;
 }
 
@@ -83,23 +84,25 @@ po::options_description hotline_options(sim::hotline_config& k, std::string& han
                                         std::string& counseling_mean) {
     po::options_description o("hotline options");
     o.add_options()("arrivals-per-hour", po::value(&k.arrivals_per_hour)->default_value(60),
-                    "mean calls offered per hour")("operators", po::value(&k.operators)->default_value(4),
-                                                   "operators on the line")(
-        "counselors", po::value(&k.counselors)->default_value(2), "counselors taking transfers")(
-        "handle-mean", po::value(&handle_mean)->default_value("5m"), "mean operator handling time")(
+                    "mean calls offered per hour (0 to 100000)")("operators", po::value(&k.operators)->default_value(4),
+                                                                 "operators on the line (1 to 10000)")(
+        "counselors", po::value(&k.counselors)->default_value(2), "counselors taking transfers (0 to 10000)")(
+        "handle-mean", po::value(&handle_mean)->default_value("5m"), "mean operator handling time (up to 1d)")(
         "handle-dist", po::value(&handle_dist)->default_value("exponential"), "exponential|lognormal|deterministic")(
-        "patience-mean", po::value(&patience), "mean caller patience (omitted: callers never abandon)")(
-        "rings", po::value(&k.rings)->default_value(3),
-        "answer within this many rings")("ring-cycle", po::value(&ring_cycle)->default_value("5s"), "one ring cycle")(
-        "answer-delay", po::value(&answer_delay)->default_value("0s"),
-        "a free operator's pick-up time")("transfer-rate", po::value(&k.transfer_rate)->default_value(0.0),
-                                          "share of calls handed to a counselor (0: plain queueing)")(
-        "counseling-mean", po::value(&counseling_mean)->default_value("30m"), "mean counseling time after a transfer")(
-        "hours", po::value(&k.hours)->default_value(24), "hours simulated after the warm-up")(
-        "warmup", po::value(&k.warmup_hours)->default_value(1), "warm-up hours, not counted")(
+        "patience-mean", po::value(&patience), "mean caller patience, up to 1d (omitted: callers never abandon)")(
+        "rings", po::value(&k.rings)->default_value(3), "answer within this many rings (1 to 100)")(
+        "ring-cycle", po::value(&ring_cycle)->default_value("5s"), "one ring cycle (up to 1h)")(
+        "answer-delay", po::value(&answer_delay)->default_value("0s"), "a free operator's pick-up time (up to 1d)")(
+        "transfer-rate", po::value(&k.transfer_rate)->default_value(0.0),
+        "share of calls handed to a counselor, 0 to 1 (0: plain queueing)")(
+        "counseling-mean", po::value(&counseling_mean)->default_value("30m"),
+        "mean counseling time after a transfer (up to 1d)")(
+        "hours", po::value(&k.hours)->default_value(24),
+        "hours simulated after the warm-up (up to 87600; arrivals x hours up to 1e8)")(
+        "warmup", po::value(&k.warmup_hours)->default_value(1), "warm-up hours, not counted (0 to 87600)")(
         "replications", po::value(&k.replications)->default_value(1),
-        "independent replications")("seed", po::value(&k.seed)->default_value(1),
-                                    "random seed")("json", "print one JSON object")("help", "this help");
+        "independent replications (1 to 1000)")("seed", po::value(&k.seed)->default_value(1),
+                                                "random seed")("json", "print one JSON object")("help", "this help");
     return o;
 }
 
@@ -133,17 +136,19 @@ int simulate(const std::vector<std::string>& args) {
     if (center) {
         po::options_description c("center options");
         c.add_options()("days", po::value<double>()->default_value(35),
-                        "days simulated (replaces --hours; no warm-up)")(
+                        "days simulated, up to 3650 (replaces --hours; no warm-up)")(
             "follow-up-rate", po::value(&cc.follow_up_rate)->default_value(0.1),
-            "share of callers given follow-up callbacks")(
-            "callback-agents", po::value(&cc.callback_agents)->default_value(3),
-            "callback agents (business hours)")("reach-rate", po::value(&cc.reach_rate)->default_value(0.7),
-                                                "share of dial attempts that reach the client")(
+            "share of callers given follow-up callbacks (0 to 1)")("callback-agents",
+                                                                   po::value(&cc.callback_agents)->default_value(3),
+                                                                   "callback agents in business hours (1 to 10000)")(
+            "reach-rate", po::value(&cc.reach_rate)->default_value(0.7),
+            "share of dial attempts that reach the client (0 to 1)")(
             "appointments-per-day", po::value(&cc.appointments_per_day)->default_value(12),
-            "appointment requests per working day")("confirm-mean", po::value<std::string>()->default_value("3h"),
-                                                    "mean open time before a counselor confirms")(
-            "cancel-rate", po::value(&cc.cancel_rate)->default_value(0.1), "share of appointments cancelled")(
-            "no-show-rate", po::value(&cc.no_show_rate)->default_value(0.08), "share of appointments missed");
+            "appointment requests per working day (up to 10000)")(
+            "confirm-mean", po::value<std::string>()->default_value("3h"),
+            "mean open time before a counselor confirms (up to 30d)")(
+            "cancel-rate", po::value(&cc.cancel_rate)->default_value(0.1), "share of appointments cancelled (0 to 1)")(
+            "no-show-rate", po::value(&cc.no_show_rate)->default_value(0.08), "share of appointments missed (0 to 1)");
         opts.add(c);
     }
     const auto vm = parse({args.begin() + 1, args.end()}, opts);
@@ -154,7 +159,9 @@ int simulate(const std::vector<std::string>& args) {
     finish_hotline(k, vm, handle_dist, handle_mean, patience, ring_cycle, answer_delay, counseling_mean);
     try {
         if (center) {
-            k.hours = vm["days"].as<double>() * 24;
+            const double days = vm["days"].as<double>();
+            if (!(days > 0 && days <= 3650)) throw usage_error("--days must be positive and at most 3650");
+            k.hours = days * 24;
             k.warmup_hours = 0;
             cc.confirm_mean_hours = seconds_of(vm["confirm-mean"].as<std::string>()) / 3600;
             const auto r = sim::simulate_center(cc, progress_bar());
@@ -173,10 +180,10 @@ int staff(const std::vector<std::string>& args) {
     double arrivals = 0, target = 0;
     std::string handle, within, patience;
     po::options_description o("staff options");
-    o.add_options()("arrivals-per-hour", po::value(&arrivals)->required(), "mean calls offered per hour")(
-        "handle-mean", po::value(&handle)->required(), "mean handling time")("target", po::value(&target)->required(),
-                                                                             "service level to reach, e.g. 0.9")(
-        "within", po::value(&within)->required(), "answered within this long, e.g. 15s")(
+    o.add_options()("arrivals-per-hour", po::value(&arrivals)->required(), "mean calls offered per hour (0 to 100000)")(
+        "handle-mean", po::value(&handle)->required(),
+        "mean handling time (up to 1d)")("target", po::value(&target)->required(), "service level to reach, e.g. 0.9")(
+        "within", po::value(&within)->required(), "answered within this long, e.g. 15s (up to 1d)")(
         "patience-mean", po::value(&patience), "mean caller patience (Erlang A); omitted: Erlang C")("help",
                                                                                                      "this help");
     if (std::find(args.begin(), args.end(), "--help") != args.end()) {
@@ -187,11 +194,17 @@ int staff(const std::vector<std::string>& args) {
     }
     const auto vm = parse(args, o);
     if (!(target > 0 && target < 1)) throw usage_error("--target is a share between 0 and 1, e.g. 0.9");
-    if (!(arrivals > 0)) throw usage_error("--arrivals-per-hour must be positive");
+    if (!(arrivals > 0 && arrivals <= sim::limits::arrivals_per_hour))
+        throw usage_error("--arrivals-per-hour must be positive and at most 100000");
     sim::queue_model m{arrivals / 3600.0, seconds_of(handle), 1, vm.count("patience-mean") ? seconds_of(patience) : 0};
     if (!(m.handle_mean_s > 0)) throw usage_error("--handle-mean must be positive");
     const double t = seconds_of(within);
-    const auto n = sim::agents_needed(m, t, target);
+    std::optional<int> n;
+    try {
+        n = sim::agents_needed(m, t, target);
+    } catch (const careflow::error& e) {
+        throw usage_error(e.what());
+    }
     if (!n) throw usage_error("no staffing up to 10000 operators reaches that target");
     m.agents = *n;
     const auto f = sim::evaluate(m, t);

@@ -12,14 +12,23 @@ using detail::summarise;
 
 center_report simulate_center(const center_config& k, const std::function<void(double)>& progress) {
     detail::check(k.hotline);
-    auto share = [](double x) { return x >= 0 && x <= 1; };
+    using L = limits;
+    auto share = [](double x) { return x >= 0 && x <= 1; }; // NaN is no share
+    auto positive = [](double x, double hi) { return x > 0 && x <= hi; };
     if (!share(k.follow_up_rate) || !share(k.reach_rate) || !share(k.cancel_rate) || !share(k.no_show_rate) ||
         k.cancel_rate + k.no_show_rate > 1)
         throw error("careflow.sim.bad_config", "rates are shares between 0 and 1");
-    if (k.callback_agents < 1) throw error("careflow.sim.bad_config", "at least one callback agent");
-    if (!(k.appointments_per_day > 0) || !(k.confirm_mean_hours > 0) || !(k.callback_minutes > 0) ||
-        !(k.record_minutes > 0))
-        throw error("careflow.sim.bad_config", "appointment and callback figures must be positive");
+    if (k.callback_agents < 1 || k.callback_agents > L::agents)
+        throw error("careflow.sim.bad_config", "callback agents must be between 1 and " + std::to_string(L::agents));
+    if (!positive(k.appointments_per_day, L::per_day) || !positive(k.confirm_mean_hours, 24 * 30) ||
+        !positive(k.callback_minutes, 24 * 60) || !positive(k.record_minutes, 24 * 60) ||
+        !(k.first_visits_per_week >= 0 && k.first_visits_per_week <= 7 * L::per_day) ||
+        !(k.complaints_per_week >= 0 && k.complaints_per_week <= 7 * L::per_day))
+        throw error("careflow.sim.bad_config",
+                    "appointments (at most " + std::to_string(static_cast<int>(L::per_day)) +
+                        " a day), confirmation (at most 30 days), callback and record times (at most a day) must be "
+                        "positive; first visits and complaints per week between 0 and " +
+                        std::to_string(static_cast<int>(7 * L::per_day)));
     const auto started = detail::clock_type::now();
     center_report r;
     r.config = k;

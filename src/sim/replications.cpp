@@ -2,6 +2,8 @@
 // intervals, and the checks of a hotline configuration.
 #include "replication.hpp"
 
+#include <fmt/format.h>
+
 namespace careflow::sim::detail {
 
 estimate summarise(const std::vector<double>& xs) {
@@ -20,14 +22,25 @@ estimate summarise(const std::vector<double>& xs) {
 }
 
 void check(const hotline_config& k) {
+    using L = limits;
     auto bad = [](const std::string& why) { return error("careflow.sim.bad_config", why); };
-    if (!(k.arrivals_per_hour > 0)) throw bad("arrivals per hour must be positive");
-    if (k.operators < 1) throw bad("at least one operator");
-    if (k.counselors < 0) throw bad("counselors cannot be negative");
-    if (!(k.handle.mean > 0)) throw bad("the handling time must be positive");
-    if (k.patience_mean_s < 0 || k.answer_delay_s < 0) throw bad("patience and answer delay cannot be negative");
-    if (k.rings < 1 || !(k.ring_cycle_s > 0)) throw bad("rings and the ring cycle must be positive");
-    if (k.transfer_rate < 0 || k.crisis_rate < 0 || k.transfer_rate + k.crisis_rate > 1)
+    // Every comparison is written so that NaN fails it.
+    auto within = [](double x, double lo, double hi) { return x >= lo && x <= hi; };
+    if (!(k.arrivals_per_hour > 0 && k.arrivals_per_hour <= L::arrivals_per_hour))
+        throw bad("arrivals per hour must be positive and at most " + fmt::format("{:g}", L::arrivals_per_hour));
+    if (k.operators < 1 || k.operators > L::agents)
+        throw bad("operators must be between 1 and " + std::to_string(L::agents));
+    if (k.counselors < 0 || k.counselors > L::agents)
+        throw bad("counselors must be between 0 and " + std::to_string(L::agents));
+    if (!(k.handle.mean > 0 && k.handle.mean <= L::duration_s))
+        throw bad("the handling time must be positive and at most a day");
+    if (!(k.counseling.mean > 0 && k.counseling.mean <= L::duration_s))
+        throw bad("the counseling time must be positive and at most a day");
+    if (!within(k.patience_mean_s, 0, L::duration_s) || !within(k.answer_delay_s, 0, L::duration_s))
+        throw bad("patience and the answer delay are between 0 and a day");
+    if (k.rings < 1 || k.rings > L::rings || !(k.ring_cycle_s > 0 && k.ring_cycle_s <= 3600))
+        throw bad("rings are between 1 and " + std::to_string(L::rings) + ", a ring cycle between 0 and an hour");
+    if (!within(k.transfer_rate, 0, 1) || !within(k.crisis_rate, 0, 1) || k.transfer_rate + k.crisis_rate > 1)
         throw bad("the transfer and crisis rates are shares that add up to at most 1");
     if (k.transfer_rate + k.crisis_rate > 0 && k.counselors < 1) throw bad("transfers need at least one counselor");
     if (!k.operators_by_hour.empty()) {
@@ -36,12 +49,17 @@ void check(const hotline_config& k) {
         for (int n : k.operators_by_hour)
             if (n < 0 || n > k.operators) throw bad("operators on duty must be between 0 and the pool size");
     }
-    if (!(k.hours > 0) || k.warmup_hours < 0) throw bad("hours must be positive and the warm-up not negative");
-    if (k.replications < 1) throw bad("at least one replication");
+    if (!(k.hours > 0 && k.hours <= L::hours) || !within(k.warmup_hours, 0, L::hours))
+        throw bad("hours must be positive and the warm-up not negative, each at most " + fmt::format("{:g}", L::hours) +
+                  " (ten years)");
+    if (!(k.arrivals_per_hour * (k.hours + k.warmup_hours) <= L::calls))
+        throw bad("at most " + fmt::format("{:g}", L::calls) + " calls per replication (arrivals per hour × hours)");
+    if (k.replications < 1 || k.replications > L::replications)
+        throw bad("replications must be between 1 and " + std::to_string(L::replications));
     if (!k.hourly_profile.empty() && k.hourly_profile.size() != 24 && k.hourly_profile.size() != 168)
         throw bad("an hourly profile has 24 or 168 values");
     for (double m : k.hourly_profile)
-        if (m < 0) throw bad("hourly profile values cannot be negative");
+        if (!within(m, 0, 1000)) throw bad("hourly profile values are between 0 and 1000");
 }
 
 std::shared_ptr<const program> hotline_program(const hotline_config& k) {

@@ -1,5 +1,6 @@
 // Staffing formulas: Erlang C and Erlang A, stable for hundreds of agents, and least staffing for a target.
 #include <careflow/error.hpp>
+#include <careflow/sim/hotline.hpp>
 #include <careflow/sim/staffing.hpp>
 
 #include <algorithm>
@@ -10,8 +11,13 @@ namespace careflow::sim {
 namespace {
 
 void check(const queue_model& m) {
-    if (!(m.arrivals_per_second > 0) || !(m.handle_mean_s > 0) || m.agents < 1 || m.patience_mean_s < 0)
-        throw error("careflow.sim.bad_model", "a queue needs positive arrivals, handling time and agents");
+    // Bounded so that the state spaces below stay small (and NaN fails every test).
+    if (!(m.arrivals_per_second > 0 && m.arrivals_per_second * 3600 <= limits::arrivals_per_hour) ||
+        !(m.handle_mean_s > 0 && m.handle_mean_s <= limits::duration_s) || m.agents < 1 || m.agents > limits::agents ||
+        !(m.patience_mean_s >= 0 && m.patience_mean_s <= limits::patience_s))
+        throw error("careflow.sim.bad_model",
+                    "a queue needs arrivals (at most 100,000 an hour), a handling time (at most a day), a patience "
+                    "(at most 1e7 s) and 1 to 10,000 agents");
 }
 
 // Erlang C: B by the stable recursion B(k) = aB(k-1) / (k + aB(k-1)), then C from B.
@@ -151,6 +157,11 @@ queue_figures evaluate(const queue_model& m, double within_s) {
 }
 
 std::optional<int> agents_needed(queue_model m, double within_s, double target, int max_agents) {
+    m.agents = 1;
+    check(m); // before the load is turned into a count of agents
+    if (!(within_s >= 0 && within_s <= limits::duration_s) || !(target > 0 && target < 1))
+        throw error("careflow.sim.bad_model", "a target is a share in (0, 1) within 0 to a day");
+    max_agents = std::min(max_agents, limits::agents);
     const double load = m.arrivals_per_second * m.handle_mean_s;
     for (int c = std::max(1, m.patience_mean_s > 0 ? 1 : static_cast<int>(std::floor(load)) + 1); c <= max_agents;
          ++c) {

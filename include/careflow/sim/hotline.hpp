@@ -15,6 +15,21 @@
 
 namespace careflow::sim {
 
+/// The bounds every simulation setting is checked against (`careflow.sim.bad_config`
+/// otherwise), so that no setting can make a simulation run without end or allocate
+/// without bound.
+struct limits {
+    static constexpr double arrivals_per_hour = 100'000;
+    static constexpr int agents = 10'000;        ///< operators, counselors, callback agents
+    static constexpr double duration_s = 86'400; ///< any mean time: at most a day
+    static constexpr double patience_s = 1e7;    ///< staffing formulas' patience: about four months
+    static constexpr int rings = 100;
+    static constexpr double hours = 87'600;      ///< simulated span and warm-up: ten years
+    static constexpr double calls = 100'000'000; ///< arrivals per hour × hours, per replication
+    static constexpr int replications = 1'000;
+    static constexpr double per_day = 10'000; ///< appointment requests a day
+};
+
 /// What to simulate.
 struct hotline_config {
     double arrivals_per_hour = 60;
