@@ -8,9 +8,11 @@
 #include <careflow/error.hpp>
 #include <careflow/program/context.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
-#include <sstream>
+#include <iterator>
 
 namespace careflow {
 
@@ -21,71 +23,129 @@ namespace {
 
 constexpr std::string_view snapshot_header = "careflow-snapshot 2";
 
-// Fields are separated by white space (every character `>>` splits on is escaped); a lone
-// % stands for the empty string.
-std::string esc(std::string_view s) { return s.empty() ? "%" : detail::percent_encode(s, " \t\n\r\v\f"); }
+// Fields are separated by white space (every white-space character is escaped, and so is
+// the escape character); a lone % stands for the empty string.
+constexpr std::string_view special = " \t\n\r\v\f%";
 
-bool unesc(std::string_view s, std::string& out) {
-    if (s == "%") {
-        out.clear();
-        return true;
-    }
-    return detail::percent_decode(s, out);
+constexpr bool is_blank(char c) noexcept {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
-std::string t(ticks v) { return v == no_time ? "-" : std::to_string(v); }
+// Does `s` need escaping? (A loop over the characters: find_first_of calls memchr per character.)
+bool needs_escape(std::string_view s) noexcept {
+    for (char c : s)
+        if (is_blank(c) || c == '%') return true;
+    return false;
+}
+
+// The fields of one line, as views into it.
+void split(std::string_view line, std::vector<std::string_view>& w) {
+    w.clear();
+    const char* p = line.data();
+    const char* const end = p + line.size();
+    while (true) {
+        while (p != end && is_blank(*p)) ++p;
+        if (p == end) return;
+        const char* const from = p;
+        while (p != end && !is_blank(*p)) ++p;
+        w.emplace_back(from, static_cast<std::size_t>(p - from));
+    }
+}
 
 } // namespace
 
 std::string engine::snapshot() const {
     const auto& e = *impl_;
-    std::ostringstream out;
-    out << snapshot_header << '\n';
-    out << "clock " << t(e.clock) << '\n';
-    out << "spawn " << e.next_spawn << '\n';
-    out << "seq " << e.queue.next_seq() << '\n';
+    fmt::memory_buffer out;
+    auto put = [&](std::string_view sv) { out.append(sv.data(), sv.data() + sv.size()); };
+    auto esc = [&](std::string_view sv) { // the common case, nothing to escape, is a plain copy
+        if (sv.empty())
+            put("%");
+        else if (!needs_escape(sv))
+            put(sv);
+        else
+            put(detail::percent_encode(sv, special));
+    };
+    auto t = [&](ticks v) {
+        if (v == no_time)
+            put(" -");
+        else
+            fmt::format_to(fmt::appender(out), " {}", v);
+    };
+    fmt::format_to(fmt::appender(out), "{}\nclock", snapshot_header);
+    t(e.clock);
+    fmt::format_to(fmt::appender(out), "\nspawn {}\nseq {}\n", e.next_spawn, e.queue.next_seq());
     // The actors handed out as actor_refs, at their indexes, so that a ref stays valid in
     // the restored engine. (People are named where cases refer to them.)
     for (std::size_t i = 1; i < e.actors.size(); ++i) {
         const auto& a = e.actors[i];
         if (!a.handed_out) continue;
-        out << "actor " << i << ' ' << esc(e.people[a.person]) << ' ' << a.roles.size();
-        for (const auto& r : a.roles) out << ' ' << esc(r);
-        out << '\n';
+        fmt::format_to(fmt::appender(out), "actor {} ", i);
+        esc(e.people[a.person]);
+        fmt::format_to(fmt::appender(out), " {}", a.roles.size());
+        for (const auto& r : a.roles) put(" "), esc(r);
+        put("\n");
     }
     for (std::uint32_t slot : e.ordered_slots()) {
         const auto& c = e.slots[slot];
         const program& p = e.prog_of(c);
-        out << "case " << c.id << ' ' << esc(p.name()) << ' ' << p.version() << ' ' << esc(p.states()[c.state].name)
-            << ' ' << c.started_at << ' ' << c.entered_at << ' ' << (c.parent ? std::to_string(c.parent) : "-") << '\n';
+        fmt::format_to(fmt::appender(out), "case {} ", c.id);
+        esc(p.name());
+        fmt::format_to(fmt::appender(out), " {} ", p.version());
+        esc(p.states()[c.state].name);
+        fmt::format_to(fmt::appender(out), " {} {} ", c.started_at, c.entered_at);
+        if (c.parent)
+            fmt::format_to(fmt::appender(out), "{}\n", c.parent);
+        else
+            put("-\n");
         for (std::size_t i = 0; i < p.variables().size(); ++i) {
             const auto& v = p.variables()[i];
-            out << "var " << esc(v.name) << ' ' << esc(encode_value(detail::read_variable(v, c.vars, c.texts, i)))
-                << '\n';
+            put("var ");
+            esc(v.name);
+            put(" ");
+            esc(encode_value(detail::read_variable(v, c.vars, c.texts, i)));
+            put("\n");
         }
         for (std::size_t d = 0; d < c.assignees.size(); ++d)
-            if (c.assignees[d] != detail::none32)
-                out << "assignee " << esc(p.duties()[d]) << ' ' << esc(e.people[c.assignees[d]]) << '\n';
+            if (c.assignees[d] != detail::none32) {
+                put("assignee ");
+                esc(p.duties()[d]);
+                put(" ");
+                esc(e.people[c.assignees[d]]);
+                put("\n");
+            }
         for (std::size_t s = 0; s < c.slas.size(); ++s) {
             const sla_clock& k = c.slas[s];
-            out << "sla " << esc(p.slas()[s].name) << ' ' << static_cast<int>(k.status) << ' ' << t(k.started_at) << ' '
-                << t(k.resumed_at) << ' ' << t(k.paused_at) << ' ' << t(k.stopped_at) << ' ' << t(k.breached_at) << ' '
-                << k.elapsed_before << ' ' << k.paused_total << ' ' << k.goal << ' '
-                << static_cast<int>(k.warnings_fired) << ' ' << t(k.warned_at[0]) << ' ' << t(k.warned_at[1]) << ' '
-                << t(k.warned_at[2]) << ' ' << t(k.warned_at[3]) << ' ' << k.cycles << ' '
-                << (k.accountable == detail::none32 ? std::string("-") : esc(e.people[k.accountable])) << '\n';
+            put("sla ");
+            esc(p.slas()[s].name);
+            fmt::format_to(fmt::appender(out), " {}", static_cast<int>(k.status));
+            for (ticks x : {k.started_at, k.resumed_at, k.paused_at, k.stopped_at, k.breached_at}) t(x);
+            fmt::format_to(fmt::appender(out), " {} {} {} {}", k.elapsed_before, k.paused_total, k.goal,
+                           static_cast<int>(k.warnings_fired));
+            for (ticks x : k.warned_at) t(x);
+            fmt::format_to(fmt::appender(out), " {} ", k.cycles);
+            if (k.accountable == detail::none32)
+                put("-");
+            else
+                esc(e.people[k.accountable]);
+            put("\n");
         }
         for (std::size_t i = 0; i < c.timers.size(); ++i) {
             const auto& ts = c.timers[i];
             if (ts.due == no_time && ts.fires == 0) continue;
             const bool pending = !ts.handle.empty() && e.queue.pending(ts.handle);
-            out << "timer " << i << ' ' << t(ts.due) << ' ' << ts.fires << ' '
-                << (pending ? std::to_string(e.queue.seq(ts.handle)) : "-") << '\n';
+            fmt::format_to(fmt::appender(out), "timer {}", i);
+            t(ts.due);
+            fmt::format_to(fmt::appender(out), " {} ", ts.fires);
+            if (pending)
+                fmt::format_to(fmt::appender(out), "{}\n", e.queue.seq(ts.handle));
+            else
+                put("-\n");
         }
-        for (case_id child : c.children) out << "child " << child << '\n';
-        out << "end\n";
+        for (case_id child : c.children) fmt::format_to(fmt::appender(out), "child {}\n", child);
+        put("end\n");
     }
-    return out.str();
+    return fmt::to_string(out);
 }
 
 void engine::restore(std::string_view text) {
@@ -97,39 +157,51 @@ void engine::restore(std::string_view text) {
     fresh->sink = impl_->sink;
     for (auto& in : fresh->programs) fresh->resolve(in);
 
-    std::istringstream in{std::string(text)};
-    std::string line;
-    std::size_t number = 0;
+    std::size_t number = 0, at = 0;
+    std::string_view line;
+    auto next_line = [&] {
+        if (at >= text.size()) return false;
+        const std::size_t end = text.find('\n', at);
+        line = text.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
+        at = end == std::string_view::npos ? text.size() : end + 1;
+        ++number;
+        return true;
+    };
     auto bad = [&](const std::string& id, const std::string& why) {
         return error(id, "snapshot line " + std::to_string(number) + ": " + why);
     };
-    ++number;
-    if (!std::getline(in, line)) throw bad("careflow.snapshot.bad_header", "empty snapshot");
+    if (!next_line()) {
+        number = 1;
+        throw bad("careflow.snapshot.bad_header", "empty snapshot");
+    }
     if (line.rfind("careflow-snapshot ", 0) != 0) throw bad("careflow.snapshot.bad_header", "not a careflow snapshot");
     if (line != snapshot_header)
         throw bad("careflow.snapshot.unsupported_version",
-                  "'" + line + "' is not '" + std::string(snapshot_header) + "'");
+                  "'" + std::string(line) + "' is not '" + std::string(snapshot_header) + "'");
 
-    auto words = [](const std::string& l) {
-        std::vector<std::string> w;
-        std::istringstream ss(l);
-        for (std::string x; ss >> x;) w.push_back(x);
-        return w;
-    };
-    auto num = [&](const std::string& s, auto& v) {
-        if (s == "-") {
+    auto num = [&](std::string_view f, auto& v) {
+        if (f == "-") {
             v = static_cast<std::remove_reference_t<decltype(v)>>(no_time);
             return;
         }
-        const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-        if (r.ec != std::errc() || r.ptr != s.data() + s.size())
-            throw bad("careflow.snapshot.bad_line", "bad number '" + s + "'");
+        const auto r = std::from_chars(f.data(), f.data() + f.size(), v);
+        if (r.ec != std::errc() || r.ptr != f.data() + f.size())
+            throw bad("careflow.snapshot.bad_line", "bad number '" + std::string(f) + "'");
     };
-    auto str = [&](const std::string& s) {
-        std::string out;
-        if (!unesc(s, out)) throw bad("careflow.snapshot.bad_line", "bad escape in '" + s + "'");
+    // A field's text: the field itself unless it has escapes (decoded into scratch that
+    // lives until the next line).
+    std::vector<std::string> scratch;
+    std::size_t used = 0;
+    auto str = [&](std::string_view f) -> std::string_view {
+        if (f == "%") return {};
+        if (f.find('%') == std::string_view::npos) return f;
+        if (used == scratch.size()) scratch.emplace_back();
+        std::string& out = scratch[used++];
+        if (!detail::percent_decode(f, out))
+            throw bad("careflow.snapshot.bad_line", "bad escape in '" + std::string(f) + "'");
         return out;
     };
+    std::vector<std::string_view> w;
     struct pending_timer {
         ticks due;
         std::uint64_t seq;
@@ -142,17 +214,18 @@ void engine::restore(std::string_view text) {
     std::uint32_t slot = 0;
     const program* p = nullptr;
     bool saw_clock = false;
-    while (std::getline(in, line)) {
-        ++number;
-        const auto w = words(line);
+    while (next_line()) {
+        split(line, w);
+        used = 0;
         if (w.empty()) continue; // a blank line, or one of white space only
-        const std::string& tag = w[0];
+        const std::string_view tag = w[0];
         auto need = [&](std::size_t n) {
             if (w.size() != n)
-                throw bad("careflow.snapshot.bad_line", "'" + tag + "' needs " + std::to_string(n - 1) + " fields");
+                throw bad("careflow.snapshot.bad_line",
+                          "'" + std::string(tag) + "' needs " + std::to_string(n - 1) + " fields");
         };
         auto in_case = [&] {
-            if (!c) throw bad("careflow.snapshot.bad_line", "'" + tag + "' outside a case");
+            if (!c) throw bad("careflow.snapshot.bad_line", "'" + std::string(tag) + "' outside a case");
         };
         if (tag == "clock") {
             need(2);
@@ -172,22 +245,22 @@ void engine::restore(std::string_view text) {
             num(w[1], at);
             num(w[3], n);
             if (at == 0 || at < fresh->actors.size() || at > (1u << 24))
-                throw bad("careflow.snapshot.bad_value", "actor index " + w[1] + " out of order");
+                throw bad("careflow.snapshot.bad_value", "actor index " + std::string(w[1]) + " out of order");
             if (w.size() != 4 + n) throw bad("careflow.snapshot.bad_line", "'actor' has the wrong number of roles");
-            const std::string person = str(w[2]);
+            const std::string person(str(w[2]));
             // (A ref made for "system" is kept too: inputs through it stay reserved_actor.)
             std::vector<std::string> roles;
-            for (std::size_t i = 0; i < n; ++i) roles.push_back(str(w[4 + i]));
+            for (std::size_t i = 0; i < n; ++i) roles.emplace_back(str(w[4 + i]));
             fresh->actors.resize(at); // placeholders for the indexes of actors not kept
             const auto made = fresh->actor_of(person, roles);
-            if (made != at) throw bad("careflow.snapshot.bad_value", "actor " + w[1] + " twice");
+            if (made != at) throw bad("careflow.snapshot.bad_value", "actor " + std::string(w[1]) + " twice");
             fresh->actors[made].handed_out = true;
         } else if (tag == "case") {
             need(8);
             if (c) throw bad("careflow.snapshot.bad_line", "case without 'end'");
             case_id id = 0;
             num(w[1], id);
-            const std::string name = str(w[2]);
+            const std::string name(str(w[2]));
             int version = 0;
             num(w[3], version);
             const detail::installed* found = fresh->find_program(name, version);
@@ -206,7 +279,8 @@ void engine::restore(std::string_view text) {
             c->seq = fresh->next_seq++;
             const auto s = p->find_state(str(w[4]));
             if (!s || p->states()[*s].compound)
-                throw bad("careflow.snapshot.unknown_state", "'" + str(w[4]) + "' is not a leaf state of " + name);
+                throw bad("careflow.snapshot.unknown_state",
+                          "'" + std::string(str(w[4])) + "' is not a leaf state of " + name);
             c->state = *s;
             num(w[5], c->started_at);
             num(w[6], c->entered_at);
@@ -222,7 +296,7 @@ void engine::restore(std::string_view text) {
             in_case();
             need(3);
             const auto i = p->find_variable(str(w[1]));
-            if (!i) throw bad("careflow.snapshot.bad_value", "no variable '" + str(w[1]) + "'");
+            if (!i) throw bad("careflow.snapshot.bad_value", "no variable '" + std::string(str(w[1])) + "'");
             const auto& decl = p->variables()[*i];
             value v;
             if (!decode_value(str(w[2]), v))
@@ -234,15 +308,15 @@ void engine::restore(std::string_view text) {
             in_case();
             need(3);
             const auto d = p->find_duty(str(w[1]));
-            if (!d) throw bad("careflow.snapshot.bad_value", "no duty '" + str(w[1]) + "'");
+            if (!d) throw bad("careflow.snapshot.bad_value", "no duty '" + std::string(str(w[1])) + "'");
             c->assignees[*d] = fresh->person_of(str(w[2]));
         } else if (tag == "sla") {
             in_case();
             need(18);
             std::size_t s = p->slas().size();
-            for (std::size_t i = 0; i < p->slas().size(); ++i)
-                if (p->slas()[i].name == str(w[1])) s = i;
-            if (s == p->slas().size()) throw bad("careflow.snapshot.bad_value", "no SLA clock '" + str(w[1]) + "'");
+            if (const auto found = p->find_sla(str(w[1]))) s = *found;
+            if (s == p->slas().size())
+                throw bad("careflow.snapshot.bad_value", "no SLA clock '" + std::string(str(w[1])) + "'");
             sla_clock& k = c->slas[s];
             int status = 0, warnings = 0;
             num(w[2], status);
@@ -270,13 +344,14 @@ void engine::restore(std::string_view text) {
             if ((counting && (k.started_at == no_time || k.resumed_at == no_time)) ||
                 (k.status == sla_status::paused && k.paused_at == no_time) || k.elapsed_before < 0 ||
                 k.paused_total < 0 || k.goal < 0)
-                throw bad("careflow.snapshot.bad_value", "SLA clock '" + str(w[1]) + "' is in an impossible state");
+                throw bad("careflow.snapshot.bad_value",
+                          "SLA clock '" + std::string(str(w[1])) + "' is in an impossible state");
         } else if (tag == "timer") {
             in_case();
             need(5);
             std::size_t i = 0;
             num(w[1], i);
-            if (i >= c->timers.size()) throw bad("careflow.snapshot.bad_value", "no timer slot " + w[1]);
+            if (i >= c->timers.size()) throw bad("careflow.snapshot.bad_value", "no timer slot " + std::string(w[1]));
             auto& ts = c->timers[i];
             num(w[2], ts.due);
             num(w[3], ts.fires);
@@ -296,7 +371,7 @@ void engine::restore(std::string_view text) {
             in_case();
             c = nullptr;
         } else {
-            throw bad("careflow.snapshot.bad_line", "unknown record '" + tag + "'");
+            throw bad("careflow.snapshot.bad_line", "unknown record '" + std::string(tag) + "'");
         }
     }
     if (c) throw bad("careflow.snapshot.truncated", "the last case has no 'end'");
