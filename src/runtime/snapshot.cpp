@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <charconv>
 #include <iterator>
+#include <optional>
 
 namespace careflow {
 
@@ -202,6 +203,7 @@ void engine::restore(std::string_view text) {
         return out;
     };
     std::vector<std::string_view> w;
+    std::size_t next_var = 0; // the variable expected next in the current case
     struct pending_timer {
         ticks due;
         std::uint64_t seq;
@@ -291,15 +293,33 @@ void engine::restore(std::string_view text) {
                 if (c->parent == 0) throw bad("careflow.snapshot.bad_value", "parent 0");
             }
             c->lay_out(*p);
+            next_var = 0;
             fresh->index.insert(id, slot);
         } else if (tag == "var") {
             in_case();
             need(3);
-            const auto i = p->find_variable(str(w[1]));
-            if (!i) throw bad("careflow.snapshot.bad_value", "no variable '" + std::string(str(w[1])) + "'");
+            // Variables are written in declaration order: try the next one before searching.
+            const std::string_view name = str(w[1]);
+            std::optional<var_index> i;
+            if (next_var < p->variables().size() && p->variables()[next_var].name == name)
+                i = static_cast<var_index>(next_var);
+            else
+                i = p->find_variable(name);
+            if (!i) throw bad("careflow.snapshot.bad_value", "no variable '" + std::string(name) + "'");
+            next_var = *i + 1u;
             const auto& decl = p->variables()[*i];
+            // Integers, booleans, times and durations go straight into their cell.
+            const std::string_view text = w[2];
+            const char want = decl.type == value_type::integer    ? 'i'
+                              : decl.type == value_type::time     ? 't'
+                              : decl.type == value_type::duration ? 'd'
+                                                                  : '\0';
+            if (want && text.size() > 2 && text[0] == want && text[1] == ':') {
+                num(text.substr(2), c->vars[*i].i);
+                continue;
+            }
             value v;
-            if (!decode_value(str(w[2]), v))
+            if (!decode_value(str(text), v))
                 throw bad("careflow.snapshot.bad_value", "bad value for '" + decl.name + "'");
             if (!detail::write_slot(v, decl.type, decl.symbols, c->vars[*i],
                                     decl.type == value_type::text ? &c->texts[decl.text_slot] : nullptr))
