@@ -67,11 +67,17 @@ std::string engine::snapshot() const {
         else
             put(detail::percent_encode(sv, special));
     };
+    auto n = [&](auto v) { // integers without a format string to parse
+        const fmt::format_int f(v);
+        out.append(f.data(), f.data() + f.size());
+    };
     auto t = [&](ticks v) {
-        if (v == no_time)
+        if (v == no_time) {
             put(" -");
-        else
-            fmt::format_to(fmt::appender(out), " {}", v);
+        } else {
+            put(" ");
+            n(v);
+        }
     };
     fmt::format_to(fmt::appender(out), "{}\nclock", snapshot_header);
     t(e.clock);
@@ -103,8 +109,15 @@ std::string engine::snapshot() const {
             const auto& v = p.variables()[i];
             put("var ");
             esc(v.name);
-            put(" ");
-            esc(encode_value(detail::read_variable(v, c.vars, c.texts, i)));
+            // The value as encode_value writes it; integers, times, durations and booleans
+            // without building a value first.
+            switch (v.type) {
+            case value_type::integer: put(" i:"), n(c.vars[i].i); break;
+            case value_type::time: put(" t:"), n(c.vars[i].i); break;
+            case value_type::duration: put(" d:"), n(c.vars[i].i); break;
+            case value_type::boolean: put(c.vars[i].i ? " b:true" : " b:false"); break;
+            default: put(" "), esc(encode_value(detail::read_variable(v, c.vars, c.texts, i)));
+            }
             put("\n");
         }
         for (std::size_t d = 0; d < c.assignees.size(); ++d)
