@@ -58,6 +58,7 @@ void split(std::string_view line, std::vector<std::string_view>& w) {
 std::string engine::snapshot() const {
     const auto& e = *impl_;
     fmt::memory_buffer out;
+    out.reserve(64 + e.index.size() * 640); // about what a case takes: grow once, not by doubling
     auto put = [&](std::string_view sv) { out.append(sv.data(), sv.data() + sv.size()); };
     auto esc = [&](std::string_view sv) { // the common case, nothing to escape, is a plain copy
         if (sv.empty())
