@@ -2,9 +2,9 @@
 // the type rules live in one place.
 #pragma once
 
+#include "cells.hpp"
 #include <careflow/model/declarations.hpp>
 #include <careflow/program/eval.hpp>
-#include "cells.hpp"
 
 #include <string>
 #include <vector>
@@ -30,6 +30,5 @@ expr_problem compile_expression(const expr& e, const expr_scope& scope, expressi
 /// Give a finished value expression the `value` fast form when its code is `c`, `x`,
 /// `x + c` or `x - c` (x a variable or field, c an integer constant); otherwise leave it.
 void lower_value(expression& x);
-
 
 } // namespace careflow::detail

@@ -1,4 +1,5 @@
-// The shipped first-visit procedure: screening, the responsible counselor (首问负责), the session, record and follow-up.
+// The shipped first-visit procedure: screening, the responsible counselor (首问负责), the session, record and
+// follow-up.
 #include <careflow/model/builder.hpp>
 #include <careflow/procedures/first_visit.hpp>
 

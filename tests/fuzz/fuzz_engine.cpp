@@ -34,12 +34,12 @@ const std::set<std::string_view>& refusal_codes() {
 }
 
 const std::set<std::string_view>& error_codes() {
-    static const std::set<std::string_view> s{
-        codes::unknown_case,     codes::unknown_event,   codes::bad_payload,     codes::time_backwards,
-        codes::bad_time,         codes::duplicate_case,  codes::unknown_program, codes::unknown_calendar,
-        codes::unknown_duty,     codes::unknown_variable, codes::unknown_actor,  codes::reserved_actor,
-        codes::reentrant_input,  codes::not_finished,    codes::action_failed,   codes::unbound_action,
-        codes::eventless_loop,   codes::spawn_failed};
+    static const std::set<std::string_view> s{codes::unknown_case,     codes::unknown_event,    codes::bad_payload,
+                                              codes::time_backwards,   codes::bad_time,         codes::duplicate_case,
+                                              codes::unknown_program,  codes::unknown_calendar, codes::unknown_duty,
+                                              codes::unknown_variable, codes::unknown_actor,    codes::reserved_actor,
+                                              codes::reentrant_input,  codes::not_finished,     codes::action_failed,
+                                              codes::unbound_action,   codes::eventless_loop,   codes::spawn_failed};
     return s;
 }
 
@@ -88,9 +88,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     engine e;
     fuzz::setup(e);
     const auto& programs = fuzz::shipped();
-    const std::array<actor, 6> actors{actor{"op-1", {"operator"}},        actor{"dr-1", {"counselor"}},
-                                      actor{"dr-2", {"counselor"}},       actor{"desk", {"receptionist", "back_office"}},
-                                      actor{"boss", {"manager", "callback_agent"}}, actor{"system", {}}};
+    const std::array<actor, 6> actors{actor{"op-1", {"operator"}},
+                                      actor{"dr-1", {"counselor"}},
+                                      actor{"dr-2", {"counselor"}},
+                                      actor{"desk", {"receptionist", "back_office"}},
+                                      actor{"boss", {"manager", "callback_agent"}},
+                                      actor{"system", {}}};
     std::array<actor_ref, 6> refs{};
     for (std::size_t i = 0; i < actors.size(); ++i) refs[i] = e.intern(actors[i]);
     time_point now(boost::gregorian::date(2026, 11, 23), boost::posix_time::hours(1));
@@ -153,8 +156,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             const case_id id = pick_case();
             const program* p = program_of(id);
             const std::uint8_t b = in.byte();
-            const std::string duty = p && !p->duties().empty() && b % 9 != 0 ? p->duties()[b % p->duties().size()]
-                                                                                : std::string("no_duty");
+            const std::string duty =
+                p && !p->duties().empty() && b % 9 != 0 ? p->duties()[b % p->duties().size()] : std::string("no_duty");
             r = e.assign(id, duty, actors[b % 5].id, now, who);
             break;
         }

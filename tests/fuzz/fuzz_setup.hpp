@@ -14,9 +14,8 @@ namespace careflow::fuzz {
 
 inline const std::vector<std::shared_ptr<const program>>& shipped() {
     static const std::vector<std::shared_ptr<const program>> all{
-        procedures::hotline_call_program(), procedures::phone_callback_program(),
-        procedures::first_visit_program(),  procedures::appointment_program(),
-        procedures::counseling_course_program(), procedures::complaint_program()};
+        procedures::hotline_call_program(), procedures::phone_callback_program(),    procedures::first_visit_program(),
+        procedures::appointment_program(),  procedures::counseling_course_program(), procedures::complaint_program()};
     return all;
 }
 
