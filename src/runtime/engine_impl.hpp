@@ -264,13 +264,21 @@ struct engine_impl {
     [[nodiscard]] std::size_t journal_end() const noexcept { return journal_base + journal.size(); }
 
     // ---- reads ----
-    case_data& at(std::uint32_t slot) { return slots[slot]; }
-    const case_data& at(std::uint32_t slot) const { return slots[slot]; }
     const program& prog_of(const case_data& c) const { return *programs[c.prog].p; }
     bool finished(const case_data& c) const { return prog_of(c).states()[c.state].is_final; }
     case_view view(std::uint32_t slot) const { return case_view(this, slot); }
     /// Live slots in start order.
     std::vector<std::uint32_t> ordered_slots() const;
+};
+
+/// A step from the engine's pool for the length of a scope (an exception included).
+struct step_lease {
+    engine_impl& e;
+    step& s;
+    explicit step_lease(engine_impl& engine) : e(engine), s(engine.acquire_step()) {}
+    ~step_lease() { e.release_step(); }
+    step_lease(const step_lease&) = delete;
+    step_lease& operator=(const step_lease&) = delete;
 };
 
 /// A result for `code` with its message.

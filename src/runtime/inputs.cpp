@@ -27,16 +27,6 @@ given_input as_given(std::string procedure, std::string_view event, const payloa
     return {std::move(procedure), std::string(event), values.fields()};
 }
 
-// Releases a pooled step when the scope ends (an exception included).
-struct step_lease {
-    engine_impl& e;
-    step& s;
-    explicit step_lease(engine_impl& engine) : e(engine), s(engine.acquire_step()) {}
-    ~step_lease() { e.release_step(); }
-    step_lease(const step_lease&) = delete;
-    step_lease& operator=(const step_lease&) = delete;
-};
-
 } // namespace
 
 void case_data::lay_out(const program& p) {

@@ -72,11 +72,8 @@ void engine_impl::fire(const timer_queue<timer_payload>::fired& f) {
             return;                  // superseded (defensive: commit cancels these)
         c.timers[index].handle = {}; // the queue has let go of it
     }
-    step& s = acquire_step();
-    struct release {
-        engine_impl& e;
-        ~release() { e.release_step(); }
-    } on_exit{*this};
+    step_lease lease(*this);
+    step& s = lease.s;
     s.reset(slot, f.due, system, no_index);
     const case_data& c = slots[slot];
     s.undo.saved = {c.state, c.entered_at};
