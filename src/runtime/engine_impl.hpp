@@ -84,10 +84,10 @@ struct installed {
 /// Who acted: a person with the roles they held for that input. Assignees are people
 /// (ids); records name actors, so a replay knows the roles each input was made with.
 struct actor_identity {
-    std::uint32_t person = none32; ///< none32: a placeholder (an index no actor holds after a restore)
+    std::uint32_t person = none32;
     std::vector<std::string> roles;
     std::vector<std::uint64_t> masks; ///< role mask per installed program
-    bool handed_out = false;          ///< made an actor_ref by intern(): snapshots keep it at its index
+    std::uint32_t ref = none32;       ///< its actor_ref index, once intern() handed one out
 };
 
 /// Something observers are told once the input that caused it is committed.
@@ -104,11 +104,12 @@ struct engine_impl {
     std::vector<observer*> observers;
     journal_sink* sink = nullptr;
 
-    // people and actors (never forgotten; snapshots keep the actors handed out as
-    // actor_refs at their indexes, so those stay valid in a restored engine)
+    // people and actors (never forgotten). An actor_ref indexes `refs`, dense in the order
+    // intern() made them, which snapshots keep, so refs stay valid in a restored engine.
     std::vector<std::string> people; ///< person ids; people[0] is the engine itself
     std::map<std::string, std::uint32_t, std::less<>> person_index;
     std::vector<actor_identity> actors; ///< actors[0] is the engine (timers); no input can name it
+    std::vector<std::uint32_t> refs;    ///< actor_ref index → actor
     std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> actor_index; ///< person → their actors
     static constexpr std::uint32_t system = 0;
 
@@ -144,6 +145,14 @@ struct engine_impl {
     void resolve(installed& i);
     std::uint32_t person_of(std::string_view id);
     std::uint32_t actor_of(std::string_view id, const std::vector<std::string>& roles);
+    /// The actor_ref index of actor `a`, made the first time it is asked for.
+    std::uint32_t ref_of(std::uint32_t a) {
+        if (actors[a].ref == none32) {
+            actors[a].ref = static_cast<std::uint32_t>(refs.size());
+            refs.push_back(a);
+        }
+        return actors[a].ref;
+    }
     std::uint64_t mask_of(std::uint32_t actor, std::uint16_t prog);
     const installed* find_program(std::string_view name) const;
     const installed* find_program(std::string_view name, int version) const;

@@ -308,7 +308,7 @@ result engine_impl::dispatch(case_id id, event_index e, std::span<const value> g
         }
         return reject(in, code, std::move(detail), std::move(g));
     };
-    const bool foreign = actor >= actors.size() || actors[actor].person == none32;
+    const bool foreign = actor >= actors.size();
     if (foreign) in.actor = none32;
     if (busy) return reject_typed(reason::reentrant_input, reentrant_message);
     return top_level([&] {

@@ -83,11 +83,10 @@ std::string engine::snapshot() const {
     fmt::format_to(fmt::appender(out), "{}\nclock", snapshot_header);
     t(e.clock);
     fmt::format_to(fmt::appender(out), "\nspawn {}\nseq {}\n", e.next_spawn, e.queue.next_seq());
-    // The actors handed out as actor_refs, at their indexes, so that a ref stays valid in
-    // the restored engine. (People are named where cases refer to them.)
-    for (std::size_t i = 1; i < e.actors.size(); ++i) {
-        const auto& a = e.actors[i];
-        if (!a.handed_out) continue;
+    // The actors handed out as actor_refs, in ref order, so that a ref stays valid in the
+    // restored engine. (People are named where cases refer to them.)
+    for (std::size_t i = 0; i < e.refs.size(); ++i) {
+        const auto& a = e.actors[e.refs[i]];
         fmt::format_to(fmt::appender(out), "actor {} ", i);
         esc(e.people[a.person]);
         fmt::format_to(fmt::appender(out), " {}", a.roles.size());
@@ -260,17 +259,17 @@ void engine::restore(std::string_view text) {
             std::size_t n = 0;
             num(w[1], at);
             num(w[3], n);
-            if (at == 0 || at < fresh->actors.size() || at > (1u << 24))
-                throw bad("careflow.snapshot.bad_value", "actor index " + std::string(w[1]) + " out of order");
+            if (at != fresh->refs.size()) // dense: a restore holds no more refs than the text has lines
+                throw bad("careflow.snapshot.bad_value", "actor " + std::string(w[1]) + " out of order");
             if (w.size() != 4 + n) throw bad("careflow.snapshot.bad_line", "'actor' has the wrong number of roles");
             const std::string person(str(w[2]));
             // (A ref made for "system" is kept too: inputs through it stay reserved_actor.)
             std::vector<std::string> roles;
             for (std::size_t i = 0; i < n; ++i) roles.emplace_back(str(w[4 + i]));
-            fresh->actors.resize(at); // placeholders for the indexes of actors not kept
             const auto made = fresh->actor_of(person, roles);
-            if (made != at) throw bad("careflow.snapshot.bad_value", "actor " + std::string(w[1]) + " twice");
-            fresh->actors[made].handed_out = true;
+            if (fresh->actors[made].ref != detail::none32)
+                throw bad("careflow.snapshot.bad_value", "actor " + std::string(w[1]) + " twice");
+            fresh->ref_of(made);
         } else if (tag == "case") {
             need(8);
             if (c) throw bad("careflow.snapshot.bad_line", "case without 'end'");

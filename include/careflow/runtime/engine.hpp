@@ -156,8 +156,8 @@ private:
 };
 
 /// An actor interned by `engine::intern`, for the typed inputs. Valid for the engine that
-/// made it and for any engine restored from its snapshots (snapshots keep every actor in
-/// interning order); a ref the engine never made is an `unknown_actor` error.
+/// made it and for any engine restored from its snapshots (snapshots keep every ref, in
+/// the order `intern` made them); a ref the engine never made is an `unknown_actor` error.
 struct actor_ref {
     std::uint32_t index = 0xFFFFFFFF;
 };
