@@ -89,8 +89,9 @@ TEST_CASE("a damaged or foreign snapshot is refused and the engine is left as it
     std::string wrong_version = good;
     wrong_version.replace(wrong_version.find("hotline_call 2"), 14, "hotline_call 9");
     refused(wrong_version, "careflow.snapshot.unknown_program");
-    std::string bad_value = good;
-    bad_value.replace(bad_value.find("var urgency i:0"), 15, "var urgency s:x");
+    std::string bad_value = good; // (a variable at its initial value is not written)
+    REQUIRE(bad_value.find("var urgency") == std::string::npos);
+    bad_value.insert(bad_value.find("\nend\n") + 1, "var urgency s:x\n");
     refused(bad_value, "careflow.snapshot.bad_value");
     refused(good + "bogus 1\n", "careflow.snapshot.bad_line");
 }
@@ -246,4 +247,28 @@ TEST_CASE("snapshot actors are dense in ref order: an index out of order or twic
     refused("actor 1 c-1 1 counselor", "actor 1 op-7 1 operator"); // the same actor twice
     b.restore(good);
     CHECK(b.snapshot() == good);
+}
+
+TEST_CASE("variables at their initial value and clocks never started are left out, and read back as such") {
+    engine a;
+    setup(a);
+    a.start(hotline(), 1, {{"caller", std::string("Li")}}, t0, op);
+    const std::string text = a.snapshot();
+    CHECK(text.find("var caller s:Li\n") != std::string::npos);
+    CHECK(text.find("var urgency") == std::string::npos);    // still 0, as declared
+    CHECK(text.find("sla answer ") != std::string::npos); // started on entry
+    CHECK(text.find("sla record") == std::string::npos);     // never started
+    engine b;
+    setup(b);
+    b.restore(text);
+    CHECK(b.get(1).get<std::int64_t>("urgency") == 0);
+    CHECK(b.get(1).report("record").status == sla_status::inactive);
+    CHECK(b.snapshot() == text);
+    // The same variable written out at its initial value reads back the same.
+    std::string spelled = text;
+    spelled.insert(spelled.find("\nend\n") + 1, "var urgency i:0\n");
+    engine c;
+    setup(c);
+    c.restore(spelled);
+    CHECK(c.snapshot() == text);
 }

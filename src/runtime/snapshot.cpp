@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <iterator>
 #include <optional>
@@ -28,9 +29,13 @@ constexpr std::string_view snapshot_header = "careflow-snapshot 2";
 // the escape character); a lone % stands for the empty string.
 constexpr std::string_view special = " \t\n\r\v\f%";
 
-constexpr bool is_blank(char c) noexcept {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
+constexpr auto blanks = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char c : std::string_view(" \t\n\r\v\f")) t[c] = true;
+    return t;
+}();
+
+constexpr bool is_blank(char c) noexcept { return blanks[static_cast<unsigned char>(c)]; }
 
 // Does `s` need escaping? (A loop over the characters: find_first_of calls memchr per character.)
 bool needs_escape(std::string_view s) noexcept {
@@ -39,18 +44,30 @@ bool needs_escape(std::string_view s) noexcept {
     return false;
 }
 
-// The fields of one line, as views into it.
-void split(std::string_view line, std::vector<std::string_view>& w) {
+// The fields of the line that starts at `p`, as views into the text, in one pass; `p`
+// moves past the line's '\n' (or to `end`).
+void split_line(const char*& p, const char* const end, std::vector<std::string_view>& w) {
     w.clear();
-    const char* p = line.data();
-    const char* const end = p + line.size();
     while (true) {
-        while (p != end && is_blank(*p)) ++p;
+        while (p != end && *p != '\n' && is_blank(*p)) ++p;
         if (p == end) return;
+        if (*p == '\n') {
+            ++p;
+            return;
+        }
         const char* const from = p;
         while (p != end && !is_blank(*p)) ++p;
         w.emplace_back(from, static_cast<std::size_t>(p - from));
     }
+}
+
+// A clock exactly as case_data::lay_out makes it.
+bool untouched(const sla_clock& k) {
+    static const sla_clock fresh{};
+    return k.status == fresh.status && k.warnings_fired == 0 && k.cycles == 0 && k.accountable == fresh.accountable &&
+           k.started_at == no_time && k.resumed_at == no_time && k.paused_at == no_time && k.stopped_at == no_time &&
+           k.breached_at == no_time && k.elapsed_before == 0 && k.paused_total == 0 && k.goal == 0 &&
+           k.warned_at == fresh.warned_at;
 }
 
 } // namespace
@@ -105,8 +122,12 @@ std::string engine::snapshot() const {
             fmt::format_to(fmt::appender(out), "{}\n", c.parent);
         else
             put("-\n");
+        // A variable at its declared initial value and a clock never started are not
+        // written: restore lays each case out with exactly those (case_data::lay_out).
         for (std::size_t i = 0; i < p.variables().size(); ++i) {
             const auto& v = p.variables()[i];
+            if (v.type == value_type::text ? c.texts[v.text_slot] == v.initial_text : c.vars[i].i == v.initial.i)
+                continue; // (bit for bit: a real -0.0 is not the initial 0.0)
             put("var ");
             esc(v.name);
             // The value as encode_value writes it; integers, times, durations and booleans
@@ -130,6 +151,7 @@ std::string engine::snapshot() const {
             }
         for (std::size_t s = 0; s < c.slas.size(); ++s) {
             const sla_clock& k = c.slas[s];
+            if (untouched(k)) continue;
             put("sla ");
             esc(p.slas()[s].name);
             fmt::format_to(fmt::appender(out), " {}", static_cast<int>(k.status));
@@ -229,8 +251,11 @@ void engine::restore(std::string_view text) {
     std::uint32_t slot = 0;
     const program* p = nullptr;
     bool saw_clock = false;
-    while (next_line()) {
-        split(line, w);
+    const char* read = text.data() + at;
+    const char* const text_end = text.data() + text.size();
+    while (read != text_end) {
+        ++number;
+        split_line(read, text_end, w);
         used = 0;
         if (w.empty()) continue; // a blank line, or one of white space only
         const std::string_view tag = w[0];
