@@ -255,9 +255,9 @@ TEST_CASE("variables at their initial value and clocks never started are left ou
     a.start(hotline(), 1, {{"caller", std::string("Li")}}, t0, op);
     const std::string text = a.snapshot();
     CHECK(text.find("var caller s:Li\n") != std::string::npos);
-    CHECK(text.find("var urgency") == std::string::npos);    // still 0, as declared
+    CHECK(text.find("var urgency") == std::string::npos); // still 0, as declared
     CHECK(text.find("sla answer ") != std::string::npos); // started on entry
-    CHECK(text.find("sla record") == std::string::npos);     // never started
+    CHECK(text.find("sla record") == std::string::npos);  // never started
     engine b;
     setup(b);
     b.restore(text);

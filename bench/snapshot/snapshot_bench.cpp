@@ -1,7 +1,7 @@
 // Snapshots at scale: starting 1,000,000 hotline cases (the yardstick), writing the
-// engine's snapshot, and restoring an engine from it. bench/run reports restore ÷ start
-// (target ≤ 1) and the snapshot's bytes per case. Every restore is checked to write the
-// same snapshot back before anything is reported.
+// engine's snapshot, and restoring an engine from it, in both encodings. bench/run
+// reports restore ÷ start for each (target ≤ 1) and each snapshot's bytes per case. Every restore is checked to write
+// the same snapshot back before anything is reported.
 #include "../common/smoke.hpp"
 
 #include <careflow/careflow.hpp>
@@ -54,8 +54,8 @@ void snapshot(benchmark::State& state) {
     state.counters["bytes_per_case"] = static_cast<double>(bytes) / static_cast<double>(count());
 }
 
-void restore(benchmark::State& state) {
-    const std::string s = started().snapshot();
+void restore_from(benchmark::State& state, snapshot_format f) {
+    const std::string s = started().snapshot(f);
     for (auto _ : state) {
         engine e({.journal = false});
         setup(e);
@@ -63,11 +63,25 @@ void restore(benchmark::State& state) {
         e.restore(s);
         state.SetIterationTime(seconds_since(t));
         state.PauseTiming();
-        if (e.snapshot() != s) {
+        if (e.snapshot(f) != s) {
             std::fprintf(stderr, "restore does not give the same snapshot back\n");
             std::abort();
         }
         state.ResumeTiming();
+    }
+    state.counters["bytes_per_case"] = static_cast<double>(s.size()) / static_cast<double>(count());
+}
+
+void restore(benchmark::State& state) { restore_from(state, snapshot_format::text); }
+void restore_binary(benchmark::State& state) { restore_from(state, snapshot_format::binary); }
+
+void snapshot_binary(benchmark::State& state) {
+    const engine e = started();
+    for (auto _ : state) {
+        const auto t = clock_type::now();
+        const std::string s = e.snapshot(snapshot_format::binary);
+        state.SetIterationTime(seconds_since(t));
+        benchmark::DoNotOptimize(s.size());
     }
 }
 
@@ -76,4 +90,6 @@ void restore(benchmark::State& state) {
 BENCHMARK(start)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(snapshot)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(restore)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(snapshot_binary)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(restore_binary)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK_MAIN();

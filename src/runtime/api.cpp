@@ -66,14 +66,13 @@ result engine::dispatch(case_id id, std::string_view event, const payload& field
     return impl_->dispatch(id, event, fields, input_time(now), impl_->actor_of(who.id, who.roles));
 }
 
-actor_ref engine::intern(const actor& who) {
-    return actor_ref{impl_->ref_of(impl_->actor_of(who.id, who.roles))};
-}
+actor_ref engine::intern(const actor& who) { return actor_ref{impl_->ref_of(impl_->actor_of(who.id, who.roles))}; }
 
 result engine::dispatch(case_id id, event_index event, std::span<const value> fields, time_point now, actor_ref who) {
     // A ref the engine never made maps to no actor, which the input refuses (unknown_actor).
     const auto& refs = impl_->refs;
-    return impl_->dispatch(id, event, fields, input_time(now), who.index < refs.size() ? refs[who.index] : detail::none32);
+    return impl_->dispatch(id, event, fields, input_time(now),
+                           who.index < refs.size() ? refs[who.index] : detail::none32);
 }
 
 result engine::dispatch(case_id id, std::string_view event, time_point now, const actor& who) {

@@ -1,6 +1,7 @@
 // Snapshots: the engine's whole state in a stable, versioned text format, and restore,
 // which rebuilds an engine from one without re-running anything.
 #include "engine_impl.hpp"
+#include "restore.hpp"
 
 #include "../detail/cells.hpp"
 #include "../detail/text.hpp"
@@ -61,18 +62,10 @@ void split_line(const char*& p, const char* const end, std::vector<std::string_v
     }
 }
 
-// A clock exactly as case_data::lay_out makes it.
-bool untouched(const sla_clock& k) {
-    static const sla_clock fresh{};
-    return k.status == fresh.status && k.warnings_fired == 0 && k.cycles == 0 && k.accountable == fresh.accountable &&
-           k.started_at == no_time && k.resumed_at == no_time && k.paused_at == no_time && k.stopped_at == no_time &&
-           k.breached_at == no_time && k.elapsed_before == 0 && k.paused_total == 0 && k.goal == 0 &&
-           k.warned_at == fresh.warned_at;
-}
-
 } // namespace
 
-std::string engine::snapshot() const {
+std::string engine::snapshot(snapshot_format format) const {
+    if (format == snapshot_format::binary) return detail::write_binary_snapshot(*impl_);
     const auto& e = *impl_;
     fmt::memory_buffer out;
     out.reserve(64 + e.index.size() * 640); // about what a case takes: grow once, not by doubling
@@ -151,7 +144,7 @@ std::string engine::snapshot() const {
             }
         for (std::size_t s = 0; s < c.slas.size(); ++s) {
             const sla_clock& k = c.slas[s];
-            if (untouched(k)) continue;
+            if (detail::untouched(k)) continue;
             put("sla ");
             esc(p.slas()[s].name);
             fmt::format_to(fmt::appender(out), " {}", static_cast<int>(k.status));
@@ -185,13 +178,11 @@ std::string engine::snapshot() const {
 }
 
 void engine::restore(std::string_view text) {
-    auto fresh = std::make_unique<detail::engine_impl>(impl_->options);
-    fresh->programs = impl_->programs;
-    fresh->calendars = impl_->calendars;
-    fresh->bindings = impl_->bindings;
-    fresh->observers = impl_->observers;
-    fresh->sink = impl_->sink;
-    for (auto& in : fresh->programs) fresh->resolve(in);
+    if (text.starts_with(detail::binary_snapshot_magic)) {
+        impl_ = detail::read_binary_snapshot(*impl_, text);
+        return;
+    }
+    auto fresh = detail::restore_target(*impl_);
 
     std::size_t number = 0, at = 0;
     std::string_view line;
@@ -240,7 +231,6 @@ void engine::restore(std::string_view text) {
     std::vector<std::string_view> w;
     std::size_t next_var = 0; // the variable expected next in the current case
     struct pending_timer {
-        ticks due;
         std::uint64_t seq;
         std::uint32_t slot;
         std::uint16_t index;
@@ -390,20 +380,15 @@ void engine::restore(std::string_view text) {
             num(w[9], k.paused_total);
             num(w[10], k.goal);
             num(w[11], warnings);
-            if (warnings < 0 || warnings > static_cast<int>(p->slas()[s].warnings.size()))
+            if (warnings < 0 || warnings > static_cast<int>(sla_clock::max_warnings))
                 throw bad("careflow.snapshot.bad_value", "bad warning count");
             k.warnings_fired = static_cast<std::uint8_t>(warnings);
             for (std::size_t i = 0; i < sla_clock::max_warnings; ++i) num(w[12 + i], k.warned_at[i]);
             num(w[16], k.cycles);
             k.accountable = w[17] == "-" ? detail::none32 : fresh->person_of(str(w[17]));
-            // Only records a clock can be in: a counting clock knows when it (re)started,
-            // a paused one when it paused, and no count is negative.
-            const bool counting = k.status == sla_status::running || k.status == sla_status::paused;
-            if ((counting && (k.started_at == no_time || k.resumed_at == no_time)) ||
-                (k.status == sla_status::paused && k.paused_at == no_time) || k.elapsed_before < 0 ||
-                k.paused_total < 0 || k.goal < 0)
+            if (const auto why = detail::impossible(k, p->slas()[s].warnings.size()); !why.empty())
                 throw bad("careflow.snapshot.bad_value",
-                          "SLA clock '" + std::string(str(w[1])) + "' is in an impossible state");
+                          "SLA clock '" + std::string(str(w[1])) + "': " + std::string(why));
         } else if (tag == "timer") {
             in_case();
             need(5);
@@ -417,7 +402,7 @@ void engine::restore(std::string_view text) {
                 std::uint64_t seq = 0;
                 num(w[4], seq);
                 if (ts.due == no_time) throw bad("careflow.snapshot.bad_value", "a pending timer needs a due time");
-                timers.push_back({ts.due, seq, slot, static_cast<std::uint16_t>(i)});
+                timers.push_back({seq, slot, static_cast<std::uint16_t>(i)});
             }
         } else if (tag == "child") {
             in_case();
@@ -435,10 +420,7 @@ void engine::restore(std::string_view text) {
     if (c) throw bad("careflow.snapshot.truncated", "the last case has no 'end'");
     if (!saw_clock) throw bad("careflow.snapshot.truncated", "no clock");
     // Re-arm pending timers with their original arming order.
-    for (const auto& pt : timers) {
-        auto& ts = fresh->slots[pt.slot].timers[pt.index];
-        ts.handle = fresh->queue.arm_with_seq(pt.due, pt.seq, detail::timer_payload{pt.slot, pt.index, 0, ts.epoch});
-    }
+    for (const auto& pt : timers) detail::rearm(*fresh, pt.slot, pt.index, pt.seq);
     fresh->queue.set_next_seq(std::max(next_seq, fresh->queue.next_seq()));
     impl_ = std::move(fresh);
 }

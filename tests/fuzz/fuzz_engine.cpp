@@ -2,8 +2,8 @@
 // choose the calls (start, dispatch by name and typed, assign, advance, erase, options,
 // inputs with time going backwards) and their arguments, good and bad. After every call:
 // the outcome's code is one the engine documents, and an input that was not applied
-// changed nothing. At the end: snapshot -> restore -> snapshot is identical, and
-// replaying the journal onto a fresh engine reproduces the engine.
+// changed nothing. At the end: snapshot -> restore -> snapshot is identical (text and
+// binary), and replaying the journal onto a fresh engine reproduces the engine.
 #include "fuzz_setup.hpp"
 
 #include <algorithm>
@@ -207,6 +207,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz::setup(restored);
     restored.restore(snap);
     fuzz::require(restored.snapshot() == snap, "snapshot -> restore -> snapshot differs");
+    const std::string bytes = e.snapshot(snapshot_format::binary);
+    engine from_binary;
+    fuzz::setup(from_binary);
+    from_binary.restore(bytes);
+    fuzz::require(from_binary.snapshot() == snap, "binary snapshot -> restore differs");
+    fuzz::require(from_binary.snapshot(snapshot_format::binary) == bytes, "binary -> restore -> binary differs");
     engine replayed;
     fuzz::setup(replayed);
     try {

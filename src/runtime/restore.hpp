@@ -1,0 +1,66 @@
+// Internal: what the two snapshot encodings (text, snapshot.cpp; binary,
+// snapshot_binary.cpp) share — the empty engine a restore fills, the checks on an SLA
+// record read back, which clocks are left out, and re-arming the timers read.
+#pragma once
+
+#include "engine_impl.hpp"
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace careflow::detail {
+
+/// The magic line that opens a binary snapshot (the text one opens "careflow-snapshot ").
+inline constexpr std::string_view binary_snapshot_magic = "careflow-binary-snapshot 1\n";
+
+/// An engine with `from`'s programs, calendars, bindings, observers and sink, and no
+/// cases: what a restore fills and, once everything checked out, swaps in.
+inline std::unique_ptr<engine_impl> restore_target(const engine_impl& from) {
+    auto fresh = std::make_unique<engine_impl>(from.options);
+    fresh->programs = from.programs;
+    fresh->calendars = from.calendars;
+    fresh->bindings = from.bindings;
+    fresh->observers = from.observers;
+    fresh->sink = from.sink;
+    for (auto& in : fresh->programs) fresh->resolve(in);
+    return fresh;
+}
+
+/// A clock exactly as case_data::lay_out makes it (never started): snapshots leave it out.
+inline bool untouched(const sla_clock& k) noexcept {
+    static const sla_clock fresh{};
+    return k.status == fresh.status && k.warnings_fired == 0 && k.cycles == 0 && k.accountable == fresh.accountable &&
+           k.started_at == no_time && k.resumed_at == no_time && k.paused_at == no_time && k.stopped_at == no_time &&
+           k.breached_at == no_time && k.elapsed_before == 0 && k.paused_total == 0 && k.goal == 0 &&
+           k.warned_at == fresh.warned_at;
+}
+
+/// Why an SLA record read back cannot exist, or empty when it can: a counting clock knows
+/// when it (re)started, a paused one when it paused, no count is negative, and no more
+/// warnings fired than the clock has.
+inline std::string_view impossible(const sla_clock& k, std::size_t warnings) noexcept {
+    if (k.status > sla_status::cancelled) return "bad SLA status";
+    if (k.warnings_fired > warnings) return "bad warning count";
+    const bool counting = k.status == sla_status::running || k.status == sla_status::paused;
+    if ((counting && (k.started_at == no_time || k.resumed_at == no_time)) ||
+        (k.status == sla_status::paused && k.paused_at == no_time) || k.elapsed_before < 0 || k.paused_total < 0 ||
+        k.goal < 0)
+        return "is in an impossible state";
+    return {};
+}
+
+/// Re-arm timer `index` of the case in `slot` with its original arming sequence number,
+/// so firing order is exactly what it was.
+inline void rearm(engine_impl& e, std::uint32_t slot, std::uint16_t index, std::uint64_t seq) {
+    auto& ts = e.slots[slot].timers[index];
+    ts.handle = e.queue.arm_with_seq(ts.due, seq, timer_payload{slot, index, 0, ts.epoch});
+}
+
+/// Engine state from a binary snapshot (snapshot_binary.cpp); throws careflow::error and
+/// returns nothing built when the bytes are not one.
+std::unique_ptr<engine_impl> read_binary_snapshot(const engine_impl& from, std::string_view bytes);
+/// The binary snapshot of `e`.
+std::string write_binary_snapshot(const engine_impl& e);
+
+} // namespace careflow::detail
