@@ -365,3 +365,68 @@ TEST_CASE("a spawn cycle validation cannot see fails the step at the depth limit
     // that start fails (and is rolled back), ending the chain.
     CHECK(e.size() == 8);
 }
+
+TEST_CASE("integer and time arithmetic saturates, and a deadline past 9999 is +infinity, never an exception") {
+    // rings + 1 is the fast path (variable plus offset); n + $x and when + $d the general
+    // interpreter. Both saturate at the ends of the 64-bit range instead of overflowing.
+    constexpr std::int64_t top = std::numeric_limits<std::int64_t>::max();
+    procedure_builder b{"far"};
+    b.variable("n", value_type::integer, 0)
+        .variable("m", value_type::integer, 0)
+        .variable("when", value_type::time, at(2026, 1, 1, 0, 0))
+        .variable("d", value_type::duration, hours(1))
+        .event("go", {{"x", value_type::integer, {}}, {"t", value_type::time, {}}, {"span", value_type::duration, {}}})
+        .event("tick");
+    b.state("a");
+    b.state("b").at(var("when") + var("d"), "tick");
+    b.state("c").final();
+    b.transition("a", "b")
+        .on("go")
+        .then(set("n", field("x") + field("x")))
+        .then(set("m", field("x") - (expr(0) - field("x"))))
+        .then(set("when", field("t")))
+        .then(set("d", field("span")));
+    b.internal("b").on("go").then(set("n", var("n") + 1));
+    b.transition("b", "c").on("tick");
+    b.sla("s").start(entered("b")).stop(entered("c")).goal_at(var("when") + var("d"));
+    const auto p = compile(b.build());
+    engine e;
+    const time_point t0 = at(2026, 11, 23, 9, 0);
+    const actor h{"h", {}};
+    e.start(p, 1, {}, t0, h);
+    const time_point last(boost::gregorian::date(9999, 12, 31), hours(23));
+    REQUIRE(e.dispatch(1, "go", {{"x", top}, {"t", last}, {"span", hours(24 * 365 * 50)}}, t0, h).applied());
+    CHECK(e.get(1).get<std::int64_t>("n") == top);
+    CHECK(e.get(1).get<std::int64_t>("m") == top);
+    REQUIRE(e.dispatch(1, "go", {{"x", 1}, {"t", last}, {"span", hours(1)}}, t0, h).applied());
+    CHECK(e.get(1).get<std::int64_t>("n") == top); // top + 1 stays top
+    // The SLA goal reaches past the years Boost holds: its due time reads as +infinity.
+    const auto r = e.get(1).report("s");
+    REQUIRE(r.due.has_value());
+    CHECK(r.due->is_pos_infinity());
+    CHECK(e.advance(last).applied());
+    CHECK(e.get(1).path() == "b"); // the timer is due after the last representable instant
+    std::stringstream out;
+    write_journal(out, e.journal());
+    CHECK(read_journal(out).size() == e.journal_size());
+    engine back;
+    back.install(p);
+    back.restore(e.snapshot());
+    CHECK(back.snapshot() == e.snapshot());
+}
+
+TEST_CASE("a journal entry a host made with a time outside the years 1400-9999 is a typed error") {
+    journal_entry far;
+    far.kind = record_kind::advance;
+    far.time = std::numeric_limits<ticks>::max();
+    std::stringstream out;
+    CHECK_THROWS_WITH_AS(write_journal(out, std::vector<journal_entry>{far}),
+                         doctest::Contains("careflow.journal.bad_value"), careflow::error);
+    far.time = first_ticks - 1;
+    CHECK_THROWS_WITH_AS(write_journal(out, std::vector<journal_entry>{far}),
+                         doctest::Contains("careflow.journal.bad_value"), careflow::error);
+    far.time = last_ticks;
+    std::stringstream fine;
+    write_journal(fine, std::vector<journal_entry>{far});
+    CHECK(read_journal(fine).at(0).time == last_ticks);
+}

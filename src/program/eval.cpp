@@ -60,11 +60,11 @@ cell expression::interpret(const eval_context& ctx) const noexcept {
         case opcode::to_real_below: st[n - 2].r = static_cast<double>(st[n - 2].i); break;
         case opcode::add_i:
             --n;
-            st[n - 1].i += st[n].i;
+            st[n - 1].i = saturating_add(st[n - 1].i, st[n].i);
             break;
         case opcode::sub_i:
             --n;
-            st[n - 1].i -= st[n].i;
+            st[n - 1].i = saturating_sub(st[n - 1].i, st[n].i);
             break;
         case opcode::add_r:
             --n;

@@ -39,6 +39,11 @@ value journal_entry::get(std::string_view name) const {
 }
 
 std::string format_time(ticks t) {
+    // The engine's own entries are at input times, always in range; an entry a host made
+    // may not be.
+    if (t < first_ticks || t > last_ticks)
+        throw error("careflow.journal.bad_value",
+                    "an entry's time (" + std::to_string(t) + " µs from 1970) is outside the years 1400 to 9999");
     const time_point p = to_time_point(t);
     const auto d = p.date();
     const auto tod = p.time_of_day();

@@ -11,7 +11,7 @@ namespace careflow::detail {
 
 ticks engine_impl::elapsed(const case_data& c, const sla_clock& k, std::uint16_t cal, ticks at) const {
     if (k.status != sla_status::running) return k.elapsed_before;
-    return k.elapsed_before + business_between(c, cal, k.resumed_at, at);
+    return saturating_add(k.elapsed_before, business_between(c, cal, k.resumed_at, at));
 }
 
 void engine_impl::apply_sla(step& s, const sla_trigger& t) {

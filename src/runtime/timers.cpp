@@ -14,18 +14,18 @@ const calendar* engine_impl::calendar_of(const case_data& c, std::uint16_t cal) 
 
 ticks engine_impl::business_add(const case_data& c, std::uint16_t cal, ticks t, ticks d) const {
     const calendar* k = calendar_of(c, cal);
-    return k ? k->add(t, d) : t + d;
+    return k ? k->add(t, d) : saturating_add(t, d);
 }
 
 ticks engine_impl::business_between(const case_data& c, std::uint16_t cal, ticks a, ticks b) const {
     const calendar* k = calendar_of(c, cal);
-    return k ? k->between(a, b) : b - a;
+    return k ? k->between(a, b) : saturating_sub(b, a);
 }
 
 ticks engine_impl::span_end(const case_data& c, const program_span& sp, std::uint16_t cal, ticks from) const {
     const calendar* k = calendar_of(c, cal);
     switch (sp.kind) {
-    case span_kind::elapsed: return k ? k->add(from, sp.elapsed) : from + sp.elapsed;
+    case span_kind::elapsed: return k ? k->add(from, sp.elapsed) : saturating_add(from, sp.elapsed);
     case span_kind::working_days:
         return k ? k->add_working_days(from, sp.days) : from + static_cast<ticks>(sp.days) * ticks_per_day;
     case span_kind::working_day_close: {

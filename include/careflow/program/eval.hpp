@@ -112,7 +112,7 @@ struct fast_value {
     [[nodiscard]] cell run(const eval_context& ctx) const noexcept {
         if (from == source::constant) return imm;
         cell c = (from == source::field ? ctx.fields : ctx.vars)[slot];
-        c.i = static_cast<std::int64_t>(static_cast<std::uint64_t>(c.i) + static_cast<std::uint64_t>(imm.i)); // wraps
+        c.i = saturating_add(c.i, imm.i);
         return c;
     }
 };

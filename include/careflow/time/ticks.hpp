@@ -19,6 +19,20 @@ inline constexpr ticks ticks_per_minute = 60 * ticks_per_second;
 inline constexpr ticks ticks_per_hour = 60 * ticks_per_minute;
 inline constexpr ticks ticks_per_day = 24 * ticks_per_hour;
 
+/// Tick (and integer) arithmetic in expressions, deadlines and goals saturates at the ends
+/// of the 64-bit range instead of overflowing: a deadline too far to represent stays the
+/// farthest one.
+[[nodiscard]] constexpr std::int64_t saturating_add(std::int64_t a, std::int64_t b) noexcept {
+    std::int64_t r = 0;
+    if (__builtin_add_overflow(a, b, &r)) return b > 0 ? INT64_MAX : INT64_MIN;
+    return r;
+}
+[[nodiscard]] constexpr std::int64_t saturating_sub(std::int64_t a, std::int64_t b) noexcept {
+    std::int64_t r = 0;
+    if (__builtin_sub_overflow(a, b, &r)) return b < 0 ? INT64_MAX : INT64_MIN;
+    return r;
+}
+
 /// The epoch ticks count from (made once: building a Boost date validates and converts
 /// its fields, which every time conversion would otherwise repeat).
 inline const time_point& epoch() {
@@ -35,7 +49,18 @@ inline ticks to_ticks(const time_point& t) { return (t - epoch()).total_microsec
 /// The Boost duration of a tick count.
 inline duration to_duration(ticks t) { return boost::posix_time::microseconds(t); }
 
-/// The Boost instant of a tick count since the epoch.
-inline time_point to_time_point(ticks t) { return epoch() + boost::posix_time::microseconds(t); }
+/// The first and last instants a Boost ptime holds (1400-01-01 00:00 to the last
+/// microsecond of 9999-12-31), as ticks. Every input time lies between them; arithmetic
+/// on ticks (a deadline expression, a goal) may reach past them, and saturates.
+inline constexpr ticks first_ticks = -208'188 * ticks_per_day;
+inline constexpr ticks last_ticks = 2'932'897 * ticks_per_day - 1;
+
+/// The Boost instant of a tick count since the epoch; a count past the years Boost holds
+/// is +infinity (or -infinity before them): "later than any date", never an exception.
+inline time_point to_time_point(ticks t) {
+    if (t > last_ticks) return time_point(boost::posix_time::pos_infin);
+    if (t < first_ticks) return time_point(boost::posix_time::neg_infin);
+    return epoch() + boost::posix_time::microseconds(t);
+}
 
 } // namespace careflow
