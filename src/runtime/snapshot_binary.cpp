@@ -159,6 +159,122 @@ void get_clock(reader& r, sla_clock& k) {
 
 constexpr std::size_t clock_bytes = 1 + 1 + 2 + 4 + 12 * 8;
 
+// One case: its place, the variables not at their initial value, assignees, the clocks
+// started, the timer slots in use (with arming numbers when pending) and its children.
+// `table` maps installed program indexes to those the bytes name.
+void put_case(writer& w, const engine_impl& e, const case_data& c, const std::vector<std::uint16_t>& table) {
+    const program& p = e.prog_of(c);
+    w.put(c.id), w.put(table[c.prog]), w.put(c.state), w.put(c.started_at), w.put(c.entered_at), w.put(c.parent);
+    // As in the text: variables at their initial value and clocks never started are left out.
+    std::uint16_t n = 0;
+    for (std::size_t i = 0; i < p.variables().size(); ++i) {
+        const auto& v = p.variables()[i];
+        n += v.type == value_type::text ? c.texts[v.text_slot] != v.initial_text : c.vars[i].i != v.initial.i;
+    }
+    w.put(n);
+    for (std::size_t i = 0; i < p.variables().size(); ++i) {
+        const auto& v = p.variables()[i];
+        if (v.type == value_type::text) {
+            if (c.texts[v.text_slot] == v.initial_text) continue;
+            w.put(static_cast<std::uint16_t>(i)), w.str(c.texts[v.text_slot]);
+        } else if (c.vars[i].i != v.initial.i) {
+            w.put(static_cast<std::uint16_t>(i)), w.put(c.vars[i].i);
+        }
+    }
+    n = 0;
+    for (std::uint32_t person : c.assignees) n += person != none32;
+    w.put(n);
+    for (std::size_t d = 0; d < c.assignees.size(); ++d)
+        if (c.assignees[d] != none32) w.put(static_cast<std::uint16_t>(d)), w.put(c.assignees[d]);
+    n = 0;
+    for (const auto& k : c.slas) n += !untouched(k);
+    w.put(n);
+    for (std::size_t s = 0; s < c.slas.size(); ++s)
+        if (!untouched(c.slas[s])) w.put(static_cast<std::uint16_t>(s)), put_clock(w, c.slas[s]);
+    n = 0;
+    for (const auto& ts : c.timers) n += ts.due != no_time || ts.fires != 0;
+    w.put(n);
+    for (std::size_t i = 0; i < c.timers.size(); ++i) {
+        const auto& ts = c.timers[i];
+        if (ts.due == no_time && ts.fires == 0) continue;
+        const bool pending = !ts.handle.empty() && e.queue.pending(ts.handle);
+        w.put(static_cast<std::uint16_t>(i)), w.put(ts.due), w.put(ts.fires);
+        w.put(pending ? e.queue.seq(ts.handle) : not_pending);
+    }
+    w.put(static_cast<std::uint32_t>(c.children.size()));
+    for (case_id child : c.children) w.put(child);
+}
+
+// Read one case into `e` (programs by the table `progs`, people below `people`),
+// re-arming its pending timers.
+void get_case(reader& r, std::string_view whole, engine_impl& e, const std::vector<std::uint16_t>& progs,
+              std::size_t people) {
+    const auto bad = [&](const std::string& why) { return bad_value(r, whole, why); };
+    const auto person_ok = [&](std::uint32_t x) { return x == none32 || x < people; };
+    const auto id = r.get<case_id>();
+    const auto prog = r.get<std::uint16_t>();
+    if (prog >= progs.size()) throw bad("no program " + std::to_string(prog));
+    if (e.index.contains(id)) throw bad("case " + std::to_string(id) + " twice");
+    const auto slot = static_cast<std::uint32_t>(e.slots.size());
+    auto& c = e.slots.emplace_back();
+    c.id = id;
+    c.prog = progs[prog];
+    c.live = true;
+    c.seq = e.next_seq++;
+    const program& p = *e.programs[c.prog].p;
+    c.state = r.get<state_index>();
+    if (c.state >= p.states().size() || p.states()[c.state].compound) throw bad("not a leaf state");
+    c.started_at = r.get<ticks>();
+    c.entered_at = r.get<ticks>();
+    c.parent = r.get<case_id>();
+    if (c.started_at == no_time || c.entered_at == no_time) throw bad("a case needs its start and entry times");
+    c.lay_out(p);
+    e.index.insert(id, slot);
+    std::size_t last = 0;
+    for (std::size_t k = r.count<std::uint16_t>(2 + 4); k > 0; --k) {
+        const auto i = r.get<std::uint16_t>();
+        if (i >= p.variables().size() || i < last) throw bad("variables out of order");
+        last = i + 1u;
+        const auto& v = p.variables()[i];
+        if (v.type == value_type::text) {
+            c.texts[v.text_slot] = r.str();
+            continue;
+        }
+        c.vars[i].i = r.get<std::int64_t>();
+        if ((v.type == value_type::boolean && static_cast<std::uint64_t>(c.vars[i].i) > 1) ||
+            (v.type == value_type::enumeration && static_cast<std::uint64_t>(c.vars[i].i) >= v.symbols.size()))
+            throw bad("value does not fit '" + v.name + "'");
+    }
+    for (std::size_t k = r.count<std::uint16_t>(6); k > 0; --k) {
+        const auto d = r.get<std::uint16_t>();
+        const auto person = r.get<std::uint32_t>();
+        if (d >= c.assignees.size() || person == none32 || !person_ok(person)) throw bad("bad assignee");
+        c.assignees[d] = person;
+    }
+    for (std::size_t k = r.count<std::uint16_t>(2 + clock_bytes); k > 0; --k) {
+        const auto s = r.get<std::uint16_t>();
+        if (s >= c.slas.size()) throw bad("no SLA clock " + std::to_string(s));
+        sla_clock& clock = c.slas[s];
+        get_clock(r, clock);
+        if (!person_ok(clock.accountable)) throw bad("an accountable person who is not one");
+        if (const auto why = impossible(clock, p.slas()[s].warnings.size()); !why.empty())
+            throw bad("SLA clock '" + p.slas()[s].name + "': " + std::string(why));
+    }
+    for (std::size_t k = r.count<std::uint16_t>(2 + 8 + 4 + 8); k > 0; --k) {
+        const auto i = r.get<std::uint16_t>();
+        if (i >= c.timers.size()) throw bad("no timer slot " + std::to_string(i));
+        auto& ts = c.timers[i];
+        ts.due = r.get<ticks>();
+        ts.fires = r.get<std::uint32_t>();
+        if (const auto seq = r.get<std::uint64_t>(); seq != not_pending) {
+            if (ts.due == no_time || !ts.handle.empty()) throw bad("a pending timer needs a due time, once");
+            rearm(e, slot, i, seq); // now, while the case is in cache
+        }
+    }
+    c.children.resize(r.count<std::uint32_t>(8));
+    for (auto& child : c.children) child = r.get<case_id>();
+}
+
 } // namespace
 
 std::string write_binary_snapshot(const engine_impl& e) {
@@ -194,49 +310,7 @@ std::string write_binary_snapshot(const engine_impl& e) {
         for (const auto& role : who.roles) w.str(role);
     }
     w.put(static_cast<std::uint64_t>(order.size()));
-    for (std::uint32_t slot : order) {
-        const auto& c = e.slots[slot];
-        const program& p = e.prog_of(c);
-        w.put(c.id), w.put(table[c.prog]), w.put(c.state), w.put(c.started_at), w.put(c.entered_at), w.put(c.parent);
-        // As in the text: variables at their initial value and clocks never started are left out.
-        std::uint16_t n = 0;
-        for (std::size_t i = 0; i < p.variables().size(); ++i) {
-            const auto& v = p.variables()[i];
-            n += v.type == value_type::text ? c.texts[v.text_slot] != v.initial_text : c.vars[i].i != v.initial.i;
-        }
-        w.put(n);
-        for (std::size_t i = 0; i < p.variables().size(); ++i) {
-            const auto& v = p.variables()[i];
-            if (v.type == value_type::text) {
-                if (c.texts[v.text_slot] == v.initial_text) continue;
-                w.put(static_cast<std::uint16_t>(i)), w.str(c.texts[v.text_slot]);
-            } else if (c.vars[i].i != v.initial.i) {
-                w.put(static_cast<std::uint16_t>(i)), w.put(c.vars[i].i);
-            }
-        }
-        n = 0;
-        for (std::uint32_t person : c.assignees) n += person != none32;
-        w.put(n);
-        for (std::size_t d = 0; d < c.assignees.size(); ++d)
-            if (c.assignees[d] != none32) w.put(static_cast<std::uint16_t>(d)), w.put(c.assignees[d]);
-        n = 0;
-        for (const auto& k : c.slas) n += !untouched(k);
-        w.put(n);
-        for (std::size_t s = 0; s < c.slas.size(); ++s)
-            if (!untouched(c.slas[s])) w.put(static_cast<std::uint16_t>(s)), put_clock(w, c.slas[s]);
-        n = 0;
-        for (const auto& ts : c.timers) n += ts.due != no_time || ts.fires != 0;
-        w.put(n);
-        for (std::size_t i = 0; i < c.timers.size(); ++i) {
-            const auto& ts = c.timers[i];
-            if (ts.due == no_time && ts.fires == 0) continue;
-            const bool pending = !ts.handle.empty() && e.queue.pending(ts.handle);
-            w.put(static_cast<std::uint16_t>(i)), w.put(ts.due), w.put(ts.fires);
-            w.put(pending ? e.queue.seq(ts.handle) : not_pending);
-        }
-        w.put(static_cast<std::uint32_t>(c.children.size()));
-        for (case_id child : c.children) w.put(child);
-    }
+    for (std::uint32_t slot : order) put_case(w, e, e.slots[slot], table);
     return out;
 }
 
@@ -266,74 +340,10 @@ std::unique_ptr<engine_impl> read_binary_snapshot(const engine_impl& from, std::
         if (e.actors[a].ref != none32) throw bad("actor " + std::to_string(i) + " twice");
         e.ref_of(a);
     }
-    const auto person_ok = [&](std::uint32_t x) { return x == none32 || x < people; };
     constexpr std::size_t case_bytes = 8 + 2 + 2 + 8 + 8 + 8 + 2 * 4 + 4;
     const std::size_t cases = r.count<std::uint64_t>(case_bytes);
     e.slots.reserve(cases);
-    for (std::size_t n = 0; n < cases; ++n) {
-        const auto id = r.get<case_id>();
-        const auto prog = r.get<std::uint16_t>();
-        if (prog >= progs.size()) throw bad("no program " + std::to_string(prog));
-        if (e.index.contains(id)) throw bad("case " + std::to_string(id) + " twice");
-        const auto slot = static_cast<std::uint32_t>(e.slots.size());
-        auto& c = e.slots.emplace_back();
-        c.id = id;
-        c.prog = progs[prog];
-        c.live = true;
-        c.seq = e.next_seq++;
-        const program& p = *e.programs[c.prog].p;
-        c.state = r.get<state_index>();
-        if (c.state >= p.states().size() || p.states()[c.state].compound) throw bad("not a leaf state");
-        c.started_at = r.get<ticks>();
-        c.entered_at = r.get<ticks>();
-        c.parent = r.get<case_id>();
-        if (c.started_at == no_time || c.entered_at == no_time) throw bad("a case needs its start and entry times");
-        c.lay_out(p);
-        e.index.insert(id, slot);
-        std::size_t last = 0;
-        for (std::size_t k = r.count<std::uint16_t>(2 + 4); k > 0; --k) {
-            const auto i = r.get<std::uint16_t>();
-            if (i >= p.variables().size() || i < last) throw bad("variables out of order");
-            last = i + 1u;
-            const auto& v = p.variables()[i];
-            if (v.type == value_type::text) {
-                c.texts[v.text_slot] = r.str();
-                continue;
-            }
-            c.vars[i].i = r.get<std::int64_t>();
-            if ((v.type == value_type::boolean && static_cast<std::uint64_t>(c.vars[i].i) > 1) ||
-                (v.type == value_type::enumeration && static_cast<std::uint64_t>(c.vars[i].i) >= v.symbols.size()))
-                throw bad("value does not fit '" + v.name + "'");
-        }
-        for (std::size_t k = r.count<std::uint16_t>(6); k > 0; --k) {
-            const auto d = r.get<std::uint16_t>();
-            const auto person = r.get<std::uint32_t>();
-            if (d >= c.assignees.size() || person == none32 || !person_ok(person)) throw bad("bad assignee");
-            c.assignees[d] = person;
-        }
-        for (std::size_t k = r.count<std::uint16_t>(2 + clock_bytes); k > 0; --k) {
-            const auto s = r.get<std::uint16_t>();
-            if (s >= c.slas.size()) throw bad("no SLA clock " + std::to_string(s));
-            sla_clock& clock = c.slas[s];
-            get_clock(r, clock);
-            if (!person_ok(clock.accountable)) throw bad("an accountable person who is not one");
-            if (const auto why = impossible(clock, p.slas()[s].warnings.size()); !why.empty())
-                throw bad("SLA clock '" + p.slas()[s].name + "': " + std::string(why));
-        }
-        for (std::size_t k = r.count<std::uint16_t>(2 + 8 + 4 + 8); k > 0; --k) {
-            const auto i = r.get<std::uint16_t>();
-            if (i >= c.timers.size()) throw bad("no timer slot " + std::to_string(i));
-            auto& ts = c.timers[i];
-            ts.due = r.get<ticks>();
-            ts.fires = r.get<std::uint32_t>();
-            if (const auto seq = r.get<std::uint64_t>(); seq != not_pending) {
-                if (ts.due == no_time || !ts.handle.empty()) throw bad("a pending timer needs a due time, once");
-                rearm(e, slot, i, seq); // now, while the case is in cache
-            }
-        }
-        c.children.resize(r.count<std::uint32_t>(8));
-        for (auto& child : c.children) child = r.get<case_id>();
-    }
+    for (std::size_t n = 0; n < cases; ++n) get_case(r, bytes, e, progs, people);
     if (r.left() != 0) throw bad("bytes after the last case");
     e.queue.set_next_seq(std::max(next_seq, e.queue.next_seq()));
     return fresh;
