@@ -46,6 +46,7 @@ bool effect_record(const effect& f, const case_data& c, const sla_clock* clocks,
 } // namespace
 
 void engine_impl::commit(step& s) {
+    if (durable.to) mark(s.slot);
     case_data& c = slots[s.slot];
     const program& p = prog_of(c);
     const bool was_final = s.undo.saved.state != no_index && p.states()[s.undo.saved.state].is_final;

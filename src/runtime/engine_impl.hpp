@@ -37,6 +37,7 @@ struct case_data {
     std::uint16_t prog = 0;
     state_index state = no_index;
     bool live = false;
+    bool dirty = false; ///< changed by the input in progress (a durable engine writes it)
     ticks started_at = 0;
     ticks entered_at = 0;
     std::uint64_t seq = 0; ///< start order (cases() and snapshots list cases by it)
@@ -96,6 +97,19 @@ struct notice {
     effect what;
 };
 
+/// What a durable engine (one opened on a store) keeps about the store: what of the
+/// engine the store already has, and what the input in progress changed.
+struct durable_state {
+    store* to = nullptr;
+    std::vector<std::uint16_t> numbers; ///< installed program → its number in the store (0xFFFF: none yet)
+    std::uint16_t programs = 0;         ///< programs the store has
+    std::size_t people = 0;             ///< people the store has (person 0 included)
+    std::size_t refs = 0;               ///< actor refs the store has
+    std::vector<std::uint32_t> dirty;   ///< slots the input changed
+    std::vector<case_id> erased;        ///< cases the input erased
+    std::string header;                 ///< the header last written
+};
+
 struct engine_impl {
     engine_options options;
     std::vector<installed> programs;
@@ -137,6 +151,18 @@ struct engine_impl {
     std::vector<notice> notices;
     std::vector<result> notice_results;
     std::exception_ptr observer_error;
+
+    // durability (durable.cpp)
+    durable_state durable;
+    /// Note that the input in progress changed the case in `slot`.
+    void mark(std::uint32_t slot);
+    /// Write the input that began at journal position `first_record` to the store;
+    /// throws careflow::error (and the engine is unchanged) when the store refuses it.
+    void persist(std::size_t first_record);
+    /// Forget what the input changed (it is written, or given up).
+    void settle_durable() noexcept;
+    /// After a refused write: become what the store holds, and say why as a result.
+    result reload(const error& why);
 
     explicit engine_impl(engine_options o);
 
@@ -302,7 +328,15 @@ result engine_impl::top_level(F&& body) {
         r = body();
     } catch (...) {
         busy = false;
+        settle_durable();
         throw;
+    }
+    if (durable.to) {
+        try {
+            persist(first);
+        } catch (const error& x) {
+            return reload(x); // observers hear nothing of an input that did not happen
+        }
     }
     if (notices.empty() && !sink)
         busy = false; // nothing to hand over: the common case costs no call

@@ -436,6 +436,7 @@ bool engine_impl::erase(case_id id) {
         c = case_data{};
         free_slots.push_back(slot);
         index.erase(id);
+        if (durable.to) durable.erased.push_back(id);
         log(in);
         result ok;
         ok.kind = outcome::applied;

@@ -178,6 +178,8 @@ std::string engine::snapshot(snapshot_format format) const {
 }
 
 void engine::restore(std::string_view text) {
+    if (impl_->durable.to)
+        throw error("careflow.store.attached", "a durable engine is what its store holds: restore into another engine");
     if (text.starts_with(detail::binary_snapshot_magic)) {
         impl_ = detail::read_binary_snapshot(*impl_, text);
         return;

@@ -3,6 +3,7 @@
 // checkpoints, and what restores a million cases faster than starting them. The layout
 // is in docs/runtime.md ("Binary snapshots"); every count and index read is checked
 // against what the bytes left can hold and what the installed programs have.
+#include "binary_codec.hpp"
 #include "restore.hpp"
 
 #include <careflow/error.hpp>
@@ -12,84 +13,6 @@
 #include <type_traits>
 
 namespace careflow::detail {
-
-namespace {
-
-constexpr std::uint64_t not_pending = std::numeric_limits<std::uint64_t>::max();
-
-// The unsigned integer a field of type T (an integer or an enumeration) is written as.
-template <class T>
-struct wire {
-    using type = std::make_unsigned_t<T>;
-};
-template <class T>
-requires std::is_enum_v<T>
-struct wire<T> {
-    using type = std::make_unsigned_t<std::underlying_type_t<T>>;
-};
-template <class T>
-using wire_t = typename wire<T>::type;
-
-class writer {
-public:
-    explicit writer(std::string& out) : out_(out) {}
-    template <class T>
-    void put(T v) {
-        using U = wire_t<T>;
-        const auto u = static_cast<U>(v);
-        char b[sizeof(U)];
-        for (std::size_t i = 0; i < sizeof(U); ++i) b[i] = static_cast<char>((u >> (8 * i)) & 0xFF);
-        out_.append(b, sizeof(U));
-    }
-    void str(std::string_view s) {
-        put(static_cast<std::uint32_t>(s.size()));
-        out_.append(s);
-    }
-
-private:
-    std::string& out_;
-};
-
-class reader {
-public:
-    explicit reader(std::string_view in) : p_(in.data()), end_(in.data() + in.size()) {}
-    template <class T>
-    T get() {
-        using U = wire_t<T>;
-        need(sizeof(U));
-        U u = 0;
-        for (std::size_t i = 0; i < sizeof(U); ++i)
-            u = static_cast<U>(u | static_cast<U>(static_cast<U>(static_cast<unsigned char>(p_[i])) << (8 * i)));
-        p_ += sizeof(U);
-        return static_cast<T>(u);
-    }
-    std::string_view str() {
-        const auto n = get<std::uint32_t>();
-        need(n);
-        const std::string_view s(p_, n);
-        p_ += n;
-        return s;
-    }
-    /// A count of items of at least `bytes` each: no more than the bytes left can hold.
-    template <class T>
-    std::size_t count(std::size_t bytes) {
-        const std::size_t n = get<T>();
-        if (n > left() / bytes) throw truncated("a count larger than the bytes left");
-        return n;
-    }
-    [[nodiscard]] std::size_t left() const noexcept { return static_cast<std::size_t>(end_ - p_); }
-    [[nodiscard]] std::size_t at(std::string_view whole) const noexcept {
-        return static_cast<std::size_t>(p_ - whole.data());
-    }
-    static error truncated(const std::string& why) { return error("careflow.snapshot.truncated", why); }
-
-private:
-    void need(std::size_t n) const {
-        if (left() < n) throw truncated("the binary snapshot ends early");
-    }
-    const char* p_;
-    const char* end_;
-};
 
 error bad_value(const reader& r, std::string_view whole, const std::string& why) {
     return error("careflow.snapshot.bad_value", "binary snapshot byte " + std::to_string(r.at(whole)) + ": " + why);
@@ -138,6 +61,8 @@ const installed& read_shape(reader& r, const engine_impl& e) {
     return *found;
 }
 
+namespace {
+
 void put_clock(writer& w, const sla_clock& k) {
     w.put(k.status), w.put(k.warnings_fired), w.put(k.cycles), w.put(k.accountable);
     for (ticks x : {k.started_at, k.resumed_at, k.paused_at, k.stopped_at, k.breached_at, k.elapsed_before,
@@ -159,9 +84,8 @@ void get_clock(reader& r, sla_clock& k) {
 
 constexpr std::size_t clock_bytes = 1 + 1 + 2 + 4 + 12 * 8;
 
-// One case: its place, the variables not at their initial value, assignees, the clocks
-// started, the timer slots in use (with arming numbers when pending) and its children.
-// `table` maps installed program indexes to those the bytes name.
+} // namespace
+
 void put_case(writer& w, const engine_impl& e, const case_data& c, const std::vector<std::uint16_t>& table) {
     const program& p = e.prog_of(c);
     w.put(c.id), w.put(table[c.prog]), w.put(c.state), w.put(c.started_at), w.put(c.entered_at), w.put(c.parent);
@@ -205,8 +129,6 @@ void put_case(writer& w, const engine_impl& e, const case_data& c, const std::ve
     for (case_id child : c.children) w.put(child);
 }
 
-// Read one case into `e` (programs by the table `progs`, people below `people`),
-// re-arming its pending timers.
 void get_case(reader& r, std::string_view whole, engine_impl& e, const std::vector<std::uint16_t>& progs,
               std::size_t people) {
     const auto bad = [&](const std::string& why) { return bad_value(r, whole, why); };
@@ -274,8 +196,6 @@ void get_case(reader& r, std::string_view whole, engine_impl& e, const std::vect
     c.children.resize(r.count<std::uint32_t>(8));
     for (auto& child : c.children) child = r.get<case_id>();
 }
-
-} // namespace
 
 std::string write_binary_snapshot(const engine_impl& e) {
     std::string out;

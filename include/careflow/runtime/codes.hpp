@@ -33,6 +33,9 @@ inline constexpr std::string_view unbound_action = "careflow.runtime.unbound_act
 inline constexpr std::string_view eventless_loop = "careflow.runtime.eventless_loop";
 inline constexpr std::string_view spawn_failed = "careflow.runtime.spawn_failed";
 
+// A durable engine's input the store could not take (the engine is what the store holds).
+inline constexpr std::string_view store_write_failed = "careflow.store.write_failed";
+
 // Thrown as careflow::error by reads of a case (never by inputs).
 inline constexpr std::string_view unknown_state = "careflow.runtime.unknown_state";
 inline constexpr std::string_view unknown_sla = "careflow.runtime.unknown_sla";

@@ -32,6 +32,7 @@ struct engine_impl;
 struct step;
 } // namespace detail
 class engine;
+class store;
 
 /// Read access to one case. Valid until the engine changes that case's existence
 /// (erase, restore); cheap to copy.
@@ -252,6 +253,21 @@ public:
     void clear_journal();
     /// Hand every committed record to `sink` (nullptr: none); the engine does not own it.
     void set_journal_sink(journal_sink* sink);
+
+    /// Make this engine durable on `s` (which it does not own and which must outlive it).
+    /// A store that holds an engine replaces this one's state with it — cases, variables,
+    /// assignees, clocks, pending timers with their arming order, links, actor refs, the
+    /// clock; the journal stays in the store, and positions go on from its end — without
+    /// re-running anything; the programs, calendars and bindings must be installed first.
+    /// A new store is given this engine's whole state. From then on every input is written
+    /// to `s` before it returns (docs/store.md); an input the store cannot take returns
+    /// an error result (`careflow.store.write_failed`) and the engine is what the store
+    /// holds. Throws `careflow::error` (`careflow.store.*`) when the store cannot be read.
+    void open(store& s);
+    /// Opened on a store?
+    [[nodiscard]] bool durable() const noexcept;
+    /// Make every input so far durable (a store in batch mode commits its batch).
+    void flush();
     /// The entries held in memory that concern case `id` (its inputs, timer fires, SLA
     /// changes, notifications, spawns and finish), in order. Scans the journal.
     [[nodiscard]] std::vector<journal_entry> history(case_id id) const;
@@ -259,7 +275,7 @@ public:
     /// The whole engine state (cases, variables, assignees, SLA clocks, pending timers with
     /// their due times and arming order, links, the clock, the actor_refs handed out) in a
     /// stable, versioned format: text by default (names, diffable, tolerant of definitions
-    /// that add variables or clocks), or binary (indexes, about four times faster to
+    /// that add variables or clocks), or binary (indexes, two to three times faster to
     /// restore, for the same program definitions only). `restore` reads either.
     [[nodiscard]] std::string snapshot(snapshot_format format = snapshot_format::text) const;
     /// Replace this engine's state with a snapshot. Programs, calendars and bindings must

@@ -1,0 +1,66 @@
+/// \file careflow/store/sqlite.hpp
+/// The embedded store: one SQLite file (the system's libsqlite3, through its C API), in
+/// WAL mode with `synchronous=FULL`. The schema, the durability promise of each mode and
+/// the error ids are in docs/store.md.
+#pragma once
+
+#include <careflow/store/store.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+
+namespace careflow {
+
+/// When an input written to the store is durable.
+enum class durability : std::uint8_t {
+    per_input, ///< each input is its own committed transaction before the call returns
+    batch      ///< inputs join an open transaction, committed every `batch_inputs` inputs, after
+               ///< `batch_time`, at `flush()` and when the store closes: a crash loses at most
+               ///< the unflushed batch, never part of an input
+};
+
+/// How a store is opened.
+struct sqlite_options {
+    durability sync = durability::per_input;
+    std::size_t batch_inputs = 256;           ///< batch: commit after this many inputs
+    std::chrono::milliseconds batch_time{50}; ///< batch: commit once the batch is this old
+    bool create = true;                       ///< make a new store when the file does not exist
+};
+
+/// A careflow store in an SQLite file. Opening checks that the file is a careflow store of
+/// a schema this library reads (and writes nothing to a file that is not); a new file gets
+/// the current schema. Not thread-safe: one engine, one thread.
+class sqlite_store final : public store {
+public:
+    /// The schema this library writes (and the newest it reads).
+    static constexpr int schema_version = 1;
+
+    /// Open (or create) the store at `path`. Throws `careflow::error`:
+    /// `careflow.store.open_failed` (no such file and `create` is false, a folder that does
+    /// not exist, no permission), `careflow.store.not_a_store` (not SQLite, or SQLite
+    /// without careflow's tables), `careflow.store.newer_schema`, `careflow.store.corrupt`.
+    explicit sqlite_store(const std::string& path, sqlite_options options = {});
+    /// Commits an open batch (errors are swallowed: call `flush()` to see them).
+    ~sqlite_store() override;
+    sqlite_store(const sqlite_store&) = delete;
+    sqlite_store& operator=(const sqlite_store&) = delete;
+
+    stored_engine load() override;
+    void write(const store_write& w) override;
+    void flush() override;
+    std::vector<std::string> journal(std::uint64_t from, std::uint64_t count) override;
+
+    /// Copy the whole store, while it is open, to a new file at `to` (SQLite's online
+    /// backup). An open batch is committed first. Throws `careflow.store.backup_failed`.
+    void backup(const std::string& to);
+    /// The file's path.
+    [[nodiscard]] const std::string& path() const noexcept;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+} // namespace careflow

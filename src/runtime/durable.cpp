@@ -1,0 +1,237 @@
+// Durable engines: opening an engine on a store (recovering what it holds, or writing
+// the engine's state into a new one), and persisting each input — the journal lines it
+// made, the cases it changed, what the engine learned — as one store_write before the
+// input returns. A write the store refuses leaves the engine as the store has it.
+#include "binary_codec.hpp"
+#include "restore.hpp"
+
+#include <careflow/error.hpp>
+#include <careflow/runtime/codes.hpp>
+#include <careflow/store/store.hpp>
+
+#include <sstream>
+
+namespace careflow::detail {
+
+namespace {
+
+// The dictionary's entries, each opened by its kind.
+constexpr char entry_program = 'P'; // a program's shape: the next program number
+constexpr char entry_person = 'H';  // a person id: the next person index
+constexpr char entry_ref = 'R';     // an actor ref: u32 person, u32 roles, role strings
+
+constexpr std::uint8_t header_version = 1;
+constexpr std::uint16_t no_number = 0xFFFF;
+
+std::string header_of(const engine_impl& e) {
+    std::string out;
+    writer w(out);
+    w.put(header_version), w.put(e.clock), w.put(e.next_spawn), w.put(e.queue.next_seq()), w.put(e.next_seq);
+    return out;
+}
+
+std::string journal_line(const journal_entry& x) {
+    std::ostringstream out;
+    write_journal(out, std::span<const journal_entry>(&x, 1), false);
+    std::string line = out.str();
+    if (!line.empty() && line.back() == '\n') line.pop_back();
+    return line;
+}
+
+// An engine rebuilt from what a store holds; the errors of the codec become the store's.
+std::unique_ptr<engine_impl> recover(const engine_impl& from, const stored_engine& st, durable_state& d) {
+    auto fresh = restore_target(from);
+    engine_impl& e = *fresh;
+    try {
+        reader h(st.header);
+        if (h.get<std::uint8_t>() != header_version)
+            throw error("careflow.store.corrupt", "the stored engine header is of another version");
+        e.clock = h.get<ticks>();
+        e.next_spawn = h.get<std::uint64_t>();
+        const auto queue_seq = h.get<std::uint64_t>();
+        const auto case_seq = h.get<std::uint64_t>();
+        if (h.left() != 0) throw error("careflow.store.corrupt", "the stored engine header is too long");
+        d.numbers.assign(e.programs.size(), no_number);
+        std::vector<std::uint16_t> progs; // program number → installed index
+        for (const std::string& entry : st.dictionary) {
+            if (entry.empty()) throw error("careflow.store.corrupt", "an empty dictionary entry");
+            reader r(std::string_view(entry).substr(1));
+            switch (entry[0]) {
+            case entry_program: {
+                const auto installed_at = static_cast<std::uint16_t>(&read_shape(r, e) - e.programs.data());
+                if (progs.size() == no_number) throw error("careflow.store.corrupt", "too many programs");
+                d.numbers[installed_at] = static_cast<std::uint16_t>(progs.size());
+                progs.push_back(installed_at);
+                break;
+            }
+            case entry_person: {
+                const std::size_t expected = e.people.size();
+                if (e.person_of(r.str()) != expected) throw error("careflow.store.corrupt", "a person stored twice");
+                break;
+            }
+            case entry_ref: {
+                const auto person = r.get<std::uint32_t>();
+                if (person >= e.people.size()) throw error("careflow.store.corrupt", "an actor ref of no person");
+                std::vector<std::string> roles(r.count<std::uint32_t>(4));
+                for (auto& role : roles) role = r.str();
+                const auto a = e.actor_of(e.people[person], roles);
+                if (e.actors[a].ref != none32) throw error("careflow.store.corrupt", "an actor ref stored twice");
+                e.ref_of(a);
+                break;
+            }
+            default: throw error("careflow.store.corrupt", "a dictionary entry of an unknown kind");
+            }
+            if (r.left() != 0) throw error("careflow.store.corrupt", "a dictionary entry is too long");
+        }
+        e.slots.reserve(st.cases.size());
+        for (const stored_case& sc : st.cases) {
+            reader r(sc.state);
+            get_case(r, sc.state, e, progs, e.people.size());
+            const case_data& c = e.slots.back();
+            if (r.left() != 0 || c.id != sc.id)
+                throw error("careflow.store.corrupt", "the row of case " + std::to_string(sc.id) + " does not hold it");
+            e.slots.back().seq = sc.order;
+        }
+        e.queue.set_next_seq(std::max(queue_seq, e.queue.next_seq()));
+        e.next_seq = case_seq;
+    } catch (const error& x) {
+        const std::string id = x.id();
+        if (id.rfind("careflow.store.", 0) == 0) throw;
+        if (id == "careflow.snapshot.unknown_program") throw error("careflow.store.program_mismatch", x.what());
+        throw error("careflow.store.corrupt", x.what());
+    }
+    e.journal_base = static_cast<std::size_t>(st.journal_size);
+    d.people = e.people.size();
+    d.refs = e.refs.size();
+    d.programs = 0;
+    for (auto n : d.numbers) d.programs += n != no_number;
+    return fresh;
+}
+
+} // namespace
+
+void engine_impl::mark(std::uint32_t slot) {
+    case_data& c = slots[slot];
+    if (c.dirty) return;
+    c.dirty = true;
+    durable.dirty.push_back(slot);
+}
+
+void engine_impl::persist(std::size_t first_record) {
+    store_write w;
+    // New programs get their numbers in a copy, kept only once the store has the write.
+    std::vector<std::uint16_t> numbers = durable.numbers;
+    numbers.resize(programs.size(), no_number);
+    std::uint16_t next_number = durable.programs;
+    for (std::uint32_t slot : durable.dirty) {
+        const case_data& c = slots[slot];
+        if (!c.live || numbers[c.prog] != no_number) continue;
+        std::string entry(1, entry_program);
+        writer shape(entry);
+        put_shape(shape, prog_of(c));
+        w.dictionary.push_back(std::move(entry));
+        numbers[c.prog] = next_number++;
+    }
+    for (std::size_t i = durable.people; i < people.size(); ++i) {
+        std::string entry(1, entry_person);
+        writer(entry).str(people[i]);
+        w.dictionary.push_back(std::move(entry));
+    }
+    for (std::size_t i = durable.refs; i < refs.size(); ++i) {
+        std::string entry(1, entry_ref);
+        writer r(entry);
+        const actor_identity& who = actors[refs[i]];
+        r.put(who.person);
+        r.put(static_cast<std::uint32_t>(who.roles.size()));
+        for (const auto& role : who.roles) r.str(role);
+        w.dictionary.push_back(std::move(entry));
+    }
+    for (std::uint32_t slot : durable.dirty) {
+        const case_data& c = slots[slot];
+        if (!c.live) continue;
+        stored_case sc{c.id, c.seq, {}};
+        writer out(sc.state);
+        put_case(out, *this, c, numbers);
+        w.cases.push_back(std::move(sc));
+    }
+    w.erased = durable.erased;
+    w.journal_first = std::max(first_record, journal_base);
+    for (std::size_t i = w.journal_first; i < journal_end(); ++i)
+        w.journal.push_back(journal_line(entry(journal[i - journal_base])));
+    w.header = header_of(*this);
+    if (w.dictionary.empty() && w.cases.empty() && w.erased.empty() && w.journal.empty() && w.header == durable.header)
+        return settle_durable(); // the input changed nothing the store keeps
+    durable.to->write(w);        // throws, having written nothing, when the store cannot take it
+    durable.header = std::move(w.header);
+    durable.numbers = std::move(numbers);
+    durable.programs = next_number;
+    durable.people = people.size();
+    durable.refs = refs.size();
+    settle_durable();
+}
+
+void engine_impl::settle_durable() noexcept {
+    for (std::uint32_t slot : durable.dirty)
+        if (slot < slots.size()) slots[slot].dirty = false;
+    durable.dirty.clear();
+    durable.erased.clear();
+}
+
+result engine_impl::reload(const error& why) {
+    // The engine goes back to what the store holds: the input did not happen.
+    store* to = durable.to;
+    durable_state d;
+    auto fresh = recover(*this, to->load(), d);
+    d.to = to;
+    // Refs handed out since the last write keep their indexes (the next write stores them).
+    for (std::size_t i = fresh->refs.size(); i < refs.size(); ++i) {
+        const actor_identity& who = actors[refs[i]];
+        fresh->ref_of(fresh->actor_of(people[who.person], who.roles));
+    }
+    fresh->durable = std::move(d);
+    *this = std::move(*fresh);
+    result r;
+    r.kind = outcome::error;
+    r.code = codes::store_write_failed;
+    r.reason = why.what();
+    return r;
+}
+
+} // namespace careflow::detail
+
+namespace careflow {
+
+void engine::open(store& s) {
+    auto& e = *impl_;
+    if (e.busy) throw error(std::string(codes::reentrant_input), "open() from inside an input");
+    if (e.durable.to) throw error("careflow.store.attached", "this engine is already open on a store");
+    const stored_engine st = s.load();
+    if (st.empty) {
+        // A new store: it starts with this engine's whole state and its journal in memory.
+        e.durable = {};
+        e.durable.to = &s;
+        e.durable.people = 1; // person 0, the engine itself, is in every engine
+        for (std::uint32_t slot : e.ordered_slots()) e.mark(slot);
+        try {
+            e.persist(e.journal_base);
+        } catch (...) {
+            e.settle_durable();
+            e.durable = {};
+            throw;
+        }
+        return;
+    }
+    detail::durable_state d;
+    auto fresh = detail::recover(e, st, d);
+    d.to = &s;
+    fresh->durable = std::move(d);
+    impl_ = std::move(fresh);
+}
+
+bool engine::durable() const noexcept { return impl_->durable.to != nullptr; }
+
+void engine::flush() {
+    if (impl_->durable.to) impl_->durable.to->flush();
+}
+
+} // namespace careflow

@@ -1,0 +1,283 @@
+// The SQLite store: opening and checking a store file (or making one), its schema, the
+// transaction each write is (or the batch it joins), loading for recovery, reading the
+// journal back, and online backup. SQLite's own C API, from the system's libsqlite3.
+#include <careflow/error.hpp>
+#include <careflow/store/sqlite.hpp>
+
+#include <sqlite3.h>
+
+#include <set>
+#include <string_view>
+
+namespace careflow {
+
+namespace {
+
+// Version 1: the tables below. A later version adds its migration from the one before.
+constexpr const char* schema_v1 = R"(
+CREATE TABLE careflow_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO careflow_meta VALUES('format', 'careflow-store'), ('schema_version', '1');
+CREATE TABLE careflow_header(id INTEGER PRIMARY KEY CHECK (id = 1), body BLOB NOT NULL);
+CREATE TABLE careflow_dictionary(pos INTEGER PRIMARY KEY, body BLOB NOT NULL);
+CREATE TABLE careflow_cases(id INTEGER PRIMARY KEY, ord INTEGER NOT NULL, state BLOB NOT NULL);
+CREATE INDEX careflow_cases_by_order ON careflow_cases(ord);
+CREATE TABLE careflow_journal(pos INTEGER PRIMARY KEY, line TEXT NOT NULL);
+)";
+
+// Damage SQLite reports as such is corruption; anything else in a write is a failed write.
+bool damaged(int rc) {
+    const int primary = rc & 0xFF;
+    return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB;
+}
+
+// One prepared statement, finalized with its owner.
+class statement {
+public:
+    statement() = default;
+    statement(sqlite3* db, const char* sql) : db_(db) {
+        if (const int rc = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr); rc != SQLITE_OK)
+            throw error(damaged(rc) ? "careflow.store.corrupt" : "careflow.store.not_a_store",
+                        std::string("cannot prepare '") + sql + "': " + sqlite3_errmsg(db));
+    }
+    statement(statement&& o) noexcept : db_(o.db_), s_(o.s_) { o.s_ = nullptr; }
+    statement& operator=(statement&& o) noexcept {
+        std::swap(db_, o.db_);
+        std::swap(s_, o.s_);
+        return *this;
+    }
+    ~statement() { sqlite3_finalize(s_); }
+    statement& bind(int i, std::int64_t v) {
+        check(sqlite3_bind_int64(s_, i, v));
+        return *this;
+    }
+    statement& blob(int i, std::string_view v) {
+        check(sqlite3_bind_blob64(s_, i, v.data(), v.size(), SQLITE_STATIC));
+        return *this;
+    }
+    statement& text(int i, std::string_view v) {
+        check(sqlite3_bind_text64(s_, i, v.data(), v.size(), SQLITE_STATIC, SQLITE_UTF8));
+        return *this;
+    }
+    /// Step once: true with a row, false when done. Throws `id` (or corrupt) on failure.
+    bool step(const char* id) {
+        const int rc = sqlite3_step(s_);
+        if (rc == SQLITE_ROW) return true;
+        if (rc == SQLITE_DONE) {
+            sqlite3_reset(s_);
+            return false;
+        }
+        const std::string why = sqlite3_errmsg(db_);
+        sqlite3_reset(s_);
+        throw error(damaged(rc) ? "careflow.store.corrupt" : id, why);
+    }
+    void run(const char* id) {
+        while (step(id)) {
+        }
+    }
+    [[nodiscard]] std::int64_t integer(int col) const { return sqlite3_column_int64(s_, col); }
+    [[nodiscard]] std::string bytes(int col) const {
+        const auto* p = static_cast<const char*>(sqlite3_column_blob(s_, col));
+        return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s_, col))) : std::string();
+    }
+    [[nodiscard]] std::string str(int col) const {
+        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, col));
+        return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s_, col))) : std::string();
+    }
+    void reset() { sqlite3_reset(s_); }
+
+private:
+    void check(int rc) const {
+        if (rc != SQLITE_OK) throw error("careflow.store.write_failed", sqlite3_errmsg(db_));
+    }
+    sqlite3* db_ = nullptr;
+    sqlite3_stmt* s_ = nullptr;
+};
+
+} // namespace
+
+struct sqlite_store::impl {
+    std::string path;
+    sqlite_options options;
+    sqlite3* db = nullptr;
+    statement header, dictionary, upsert_case, erase_case, journal_line;
+    bool in_batch = false;
+    std::size_t batched = 0;
+    std::chrono::steady_clock::time_point batch_began;
+
+    ~impl() { sqlite3_close_v2(db); }
+
+    void exec(const char* sql, const char* id) {
+        char* message = nullptr;
+        if (const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &message); rc != SQLITE_OK) {
+            const std::string why = message ? message : sqlite3_errmsg(db);
+            sqlite3_free(message);
+            throw error(damaged(rc) ? "careflow.store.corrupt" : id, why);
+        }
+    }
+    void rollback() noexcept { sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr); }
+    void commit_batch() {
+        if (!in_batch) return;
+        in_batch = false;
+        batched = 0;
+        try {
+            exec("COMMIT", "careflow.store.write_failed");
+        } catch (...) {
+            rollback();
+            throw;
+        }
+    }
+};
+
+sqlite_store::sqlite_store(const std::string& path, sqlite_options options) : impl_(std::make_unique<impl>()) {
+    auto& s = *impl_;
+    s.path = path;
+    s.options = options;
+    const int flags = SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0);
+    if (const int rc = sqlite3_open_v2(path.c_str(), &s.db, flags, nullptr); rc != SQLITE_OK)
+        throw error("careflow.store.open_failed",
+                    "cannot open '" + path + "': " + (s.db ? sqlite3_errmsg(s.db) : sqlite3_errstr(rc)));
+    sqlite3_extended_result_codes(s.db, 1);
+    // What is in the file, before anything is written to it.
+    std::set<std::string> tables;
+    {
+        try {
+            statement list(s.db, "SELECT name FROM sqlite_master WHERE type = 'table'");
+            while (list.step("careflow.store.not_a_store")) tables.insert(list.str(0));
+        } catch (const error& x) {
+            const std::string id = x.id();
+            throw error(id == "careflow.store.corrupt" ? "careflow.store.not_a_store" : id,
+                        "'" + path + "' is not an SQLite database: " + x.what());
+        }
+    }
+    if (tables.empty()) {
+        s.exec("BEGIN IMMEDIATE", "careflow.store.open_failed");
+        try {
+            s.exec(schema_v1, "careflow.store.open_failed");
+            s.exec("COMMIT", "careflow.store.open_failed");
+        } catch (...) {
+            s.rollback();
+            throw;
+        }
+    } else {
+        if (!tables.count("careflow_meta"))
+            throw error("careflow.store.not_a_store", "'" + path + "' is an SQLite database without careflow's tables");
+        statement meta(s.db, "SELECT value FROM careflow_meta WHERE key = 'schema_version'");
+        if (!meta.step("careflow.store.not_a_store"))
+            throw error("careflow.store.not_a_store", "'" + path + "' has no schema version");
+        const std::string version = meta.str(0);
+        meta.reset();
+        if (version != "1") {
+            const bool newer = !version.empty() && version.find_first_not_of("0123456789") == std::string::npos &&
+                               (version.size() > 1 || version > "1");
+            throw error(newer ? "careflow.store.newer_schema" : "careflow.store.not_a_store",
+                        "'" + path + "' has schema version '" + version + "'; this library reads version " +
+                            std::to_string(schema_version));
+        }
+    }
+    s.exec("PRAGMA journal_mode = WAL", "careflow.store.open_failed");
+    s.exec("PRAGMA synchronous = FULL", "careflow.store.open_failed");
+    s.header = statement(s.db, "INSERT OR REPLACE INTO careflow_header(id, body) VALUES (1, ?)");
+    s.dictionary = statement(s.db, "INSERT INTO careflow_dictionary(body) VALUES (?)");
+    s.upsert_case = statement(s.db, "INSERT OR REPLACE INTO careflow_cases(id, ord, state) VALUES (?, ?, ?)");
+    s.erase_case = statement(s.db, "DELETE FROM careflow_cases WHERE id = ?");
+    s.journal_line = statement(s.db, "INSERT INTO careflow_journal(pos, line) VALUES (?, ?)");
+}
+
+sqlite_store::~sqlite_store() {
+    try {
+        impl_->commit_batch();
+    } catch (...) { // a destructor does not throw: flush() reports it
+    }
+}
+
+const std::string& sqlite_store::path() const noexcept { return impl_->path; }
+
+stored_engine sqlite_store::load() {
+    auto& s = *impl_;
+    stored_engine out;
+    statement header(s.db, "SELECT body FROM careflow_header WHERE id = 1");
+    if (!header.step("careflow.store.corrupt")) return out; // nothing written yet
+    out.empty = false;
+    out.header = header.bytes(0);
+    header.reset();
+    statement dictionary(s.db, "SELECT body FROM careflow_dictionary ORDER BY pos");
+    while (dictionary.step("careflow.store.corrupt")) out.dictionary.push_back(dictionary.bytes(0));
+    statement cases(s.db, "SELECT id, ord, state FROM careflow_cases ORDER BY ord");
+    while (cases.step("careflow.store.corrupt"))
+        out.cases.push_back(
+            {static_cast<case_id>(cases.integer(0)), static_cast<std::uint64_t>(cases.integer(1)), cases.bytes(2)});
+    statement size(s.db, "SELECT coalesce(max(pos) + 1, 0) FROM careflow_journal");
+    if (size.step("careflow.store.corrupt")) out.journal_size = static_cast<std::uint64_t>(size.integer(0));
+    size.reset();
+    return out;
+}
+
+void sqlite_store::write(const store_write& w) {
+    auto& s = *impl_;
+    const bool batch = s.options.sync == durability::batch;
+    if (batch && !s.in_batch) {
+        s.exec("BEGIN IMMEDIATE", "careflow.store.write_failed");
+        s.in_batch = true;
+        s.batch_began = std::chrono::steady_clock::now();
+    }
+    // One input is all or nothing: its own transaction, or a savepoint within the batch.
+    s.exec(batch ? "SAVEPOINT careflow_input" : "BEGIN IMMEDIATE", "careflow.store.write_failed");
+    try {
+        for (const auto& entry : w.dictionary) s.dictionary.blob(1, entry).run("careflow.store.write_failed");
+        for (case_id id : w.erased)
+            s.erase_case.bind(1, static_cast<std::int64_t>(id)).run("careflow.store.write_failed");
+        for (const auto& c : w.cases)
+            s.upsert_case.bind(1, static_cast<std::int64_t>(c.id))
+                .bind(2, static_cast<std::int64_t>(c.order))
+                .blob(3, c.state)
+                .run("careflow.store.write_failed");
+        for (std::size_t i = 0; i < w.journal.size(); ++i)
+            s.journal_line.bind(1, static_cast<std::int64_t>(w.journal_first + i))
+                .text(2, w.journal[i])
+                .run("careflow.store.write_failed");
+        s.header.blob(1, w.header).run("careflow.store.write_failed");
+        s.exec(batch ? "RELEASE careflow_input" : "COMMIT", "careflow.store.write_failed");
+    } catch (...) {
+        if (batch) {
+            sqlite3_exec(s.db, "ROLLBACK TO careflow_input", nullptr, nullptr, nullptr);
+            sqlite3_exec(s.db, "RELEASE careflow_input", nullptr, nullptr, nullptr);
+        } else {
+            s.rollback();
+        }
+        throw;
+    }
+    if (batch && (++s.batched >= s.options.batch_inputs ||
+                  std::chrono::steady_clock::now() - s.batch_began >= s.options.batch_time))
+        s.commit_batch();
+}
+
+void sqlite_store::flush() { impl_->commit_batch(); }
+
+std::vector<std::string> sqlite_store::journal(std::uint64_t from, std::uint64_t count) {
+    statement q(impl_->db, "SELECT line FROM careflow_journal WHERE pos >= ? AND pos < ? ORDER BY pos");
+    const std::uint64_t end = count > UINT64_MAX - from ? UINT64_MAX : from + count;
+    q.bind(1, static_cast<std::int64_t>(std::min<std::uint64_t>(from, INT64_MAX)))
+        .bind(2, static_cast<std::int64_t>(std::min<std::uint64_t>(end, INT64_MAX)));
+    std::vector<std::string> out;
+    while (q.step("careflow.store.corrupt")) out.push_back(q.str(0));
+    return out;
+}
+
+void sqlite_store::backup(const std::string& to) {
+    auto& s = *impl_;
+    s.commit_batch();
+    sqlite3* dest = nullptr;
+    int rc = sqlite3_open_v2(to.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    if (rc == SQLITE_OK) {
+        if (sqlite3_backup* b = sqlite3_backup_init(dest, "main", s.db, "main")) {
+            sqlite3_backup_step(b, -1);
+            sqlite3_backup_finish(b);
+        }
+        rc = sqlite3_errcode(dest);
+    }
+    const std::string why = dest ? sqlite3_errmsg(dest) : sqlite3_errstr(rc);
+    sqlite3_close_v2(dest);
+    if (rc != SQLITE_OK) throw error("careflow.store.backup_failed", "cannot back up to '" + to + "': " + why);
+}
+
+} // namespace careflow

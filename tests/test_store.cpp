@@ -1,0 +1,279 @@
+// Durable engines on a real SQLite file: reopened at any point they are the engine that
+// never stopped; each input is in the file when it returns (or, in batch mode, once
+// flushed); bad stores are typed errors that write nothing; a write the store refuses
+// leaves the engine equal to the store.
+#include "fixtures.hpp"
+
+#include <careflow/store/sqlite.hpp>
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <unistd.h>
+
+using namespace careflow;
+using namespace careflow::test;
+namespace fs = std::filesystem;
+
+namespace {
+const time_point t0 = at(2026, 11, 23, 9, 0);
+const actor staff[] = {{"op-1", {"operator"}},
+                       {"op-2", {"operator", "counselor"}},
+                       {"c-1", {"counselor", "callback_agent"}},
+                       {"m-1", {"manager", "supervisor", "receptionist", "back_office"}}};
+
+const std::vector<std::shared_ptr<const program>>& progs() {
+    static const std::vector<std::shared_ptr<const program>> all{
+        procedures::hotline_call_program(), procedures::phone_callback_program(),    procedures::first_visit_program(),
+        procedures::appointment_program(),  procedures::counseling_course_program(), procedures::complaint_program()};
+    return all;
+}
+
+void setup(engine& e) {
+    static const calendar center = center_calendar();
+    e.set_calendar(procedures::center_calendar_name, center);
+    for (const auto& p : progs()) e.install(p);
+}
+
+// A folder of its own for each test, removed at the end.
+struct scratch {
+    fs::path dir;
+    scratch() {
+        static int n = 0;
+        dir = fs::temp_directory_path() / ("careflow-store-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+        fs::remove_all(dir);
+        fs::create_directories(dir);
+    }
+    ~scratch() { fs::remove_all(dir); }
+    std::string file(const std::string& name) const { return (dir / name).string(); }
+};
+
+// One random input on the shipped procedures (a start, an advance of up to two days, an
+// assignment or an event, some refused), at `now`, which moves on.
+void one_input(engine& e, std::mt19937_64& rng, time_point& now, case_id& next) {
+    now += seconds(static_cast<long>(rng() % 40));
+    const actor& who = staff[rng() % std::size(staff)];
+    const case_id id = 1 + rng() % next;
+    switch (rng() % 8) {
+    case 0: e.start(progs()[rng() % progs().size()], next++, {}, now, who); break;
+    case 1:
+        now += hours(static_cast<long>(rng() % 48));
+        e.advance(now);
+        break;
+    case 2: e.assign(id, "counselor", staff[rng() % std::size(staff)].id, now, who); break;
+    case 3:
+        if (e.contains(id) && e.get(id).finished()) e.erase(id);
+        break;
+    default:
+        if (!e.contains(id)) break;
+        const auto& events = e.get(id).prog().events();
+        e.dispatch(id, events[rng() % events.size()].name, now, who);
+    }
+}
+
+std::string journal_text(const engine& e) {
+    std::ostringstream out;
+    write_journal(out, e.journal(), false);
+    return out.str();
+}
+
+std::string stored_journal(sqlite_store& s) {
+    std::string out;
+    for (const auto& line : s.journal(0, UINT64_MAX)) out += line + "\n";
+    return out;
+}
+
+std::string bytes_of(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void sql(const std::string& path, const char* statement) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db, statement, nullptr, nullptr, &message);
+    INFO((message ? message : ""));
+    sqlite3_free(message);
+    sqlite3_close(db);
+    REQUIRE(rc == SQLITE_OK);
+}
+} // namespace
+
+TEST_CASE("an engine on a store, closed and reopened every few inputs, is the engine that never stopped") {
+    for (const auto mode : {durability::per_input, durability::batch}) {
+        std::mt19937_64 rng(mode == durability::batch ? 5 : 4);
+        for (int round = 0; round < 12; ++round) {
+            scratch tmp;
+            const std::string path = tmp.file("center.db");
+            engine live;
+            setup(live);
+            (void)live.intern(staff[round % std::size(staff)]);
+            const int inputs = 150 + static_cast<int>(rng() % 150);
+            std::mt19937_64 same = rng, cuts(static_cast<std::uint64_t>(round));
+            time_point now_live = t0, now_durable = t0;
+            case_id next_live = 1, next_durable = 1;
+            for (int i = 0; i < inputs; ++i) one_input(live, rng, now_live, next_live);
+            int done = 0;
+            while (done < inputs) {
+                sqlite_store s(path, {.sync = mode});
+                engine durable;
+                setup(durable);
+                if (done == 0) (void)durable.intern(staff[round % std::size(staff)]);
+                durable.open(s);
+                REQUIRE(durable.durable());
+                const int k = 1 + static_cast<int>(cuts() % 40);
+                for (int i = 0; i < k && done < inputs; ++i, ++done)
+                    one_input(durable, same, now_durable, next_durable);
+                durable.flush();
+            }
+            sqlite_store s(path);
+            engine reopened;
+            setup(reopened);
+            reopened.open(s);
+            REQUIRE_MESSAGE(reopened.snapshot() == live.snapshot(), "round " << round);
+            CHECK(stored_journal(s) == journal_text(live));
+            CHECK(reopened.journal_size() == live.journal_size());
+            CHECK(reopened.journal_begin() == live.journal_size()); // the journal stays in the store
+        }
+    }
+}
+
+TEST_CASE("per input, an input is in the file when the call returns; in batch mode once flushed") {
+    scratch tmp;
+    const std::string path = tmp.file("c.db");
+    {
+        sqlite_store s(path);
+        engine e;
+        setup(e);
+        e.open(s);
+        REQUIRE(e.start(progs()[0], 1, {}, t0, staff[0]).applied());
+        sqlite_store other(path); // a second connection sees what is committed
+        CHECK(other.load().cases.size() == 1);
+    }
+    {
+        sqlite_store s(path, {.sync = durability::batch, .batch_inputs = 1000, .batch_time = std::chrono::hours(1)});
+        engine e;
+        setup(e);
+        e.open(s);
+        REQUIRE(e.start(progs()[0], 2, {}, t0 + seconds(1), staff[0]).applied());
+        sqlite_store other(path);
+        CHECK(other.load().cases.size() == 1); // not yet
+        e.flush();
+        CHECK(other.load().cases.size() == 2);
+        REQUIRE(e.start(progs()[0], 3, {}, t0 + seconds(2), staff[0]).applied());
+    } // closing the store commits its batch
+    sqlite_store s(path);
+    CHECK(s.load().cases.size() == 3);
+}
+
+TEST_CASE("bad stores are typed errors, and a file that is not a store is left as it was") {
+    scratch tmp;
+    auto refused = [](const std::string& path, const char* id, sqlite_options o = {}) {
+        CHECK_THROWS_WITH_AS(sqlite_store(path, o), doctest::Contains(id), careflow::error);
+    };
+    refused(tmp.file("no/such/folder/c.db"), "careflow.store.open_failed");
+    refused(tmp.file("missing.db"), "careflow.store.open_failed", {.create = false});
+    CHECK_FALSE(fs::exists(tmp.file("missing.db")));
+
+    const std::string text = tmp.file("notes.txt");
+    std::ofstream(text) << "Dear diary, today the hotline was busy. This is not a database, not at all.\n";
+    const std::string before = bytes_of(text);
+    refused(text, "careflow.store.not_a_store");
+    CHECK(bytes_of(text) == before);
+
+    const std::string other = tmp.file("other.db");
+    sql(other, "CREATE TABLE patients(id INTEGER PRIMARY KEY, name TEXT)");
+    const std::string other_before = bytes_of(other);
+    refused(other, "careflow.store.not_a_store");
+    CHECK(bytes_of(other) == other_before);
+
+    const std::string newer = tmp.file("newer.db");
+    { sqlite_store s(newer); }
+    sql(newer, "UPDATE careflow_meta SET value = '2' WHERE key = 'schema_version'");
+    refused(newer, "careflow.store.newer_schema");
+}
+
+TEST_CASE("a store whose cases another program version made is a program mismatch; damaged rows are corrupt") {
+    scratch tmp;
+    const std::string path = tmp.file("c.db");
+    {
+        sqlite_store s(path);
+        engine e;
+        e.install(compile(hotline_model().build()));
+        e.open(s);
+        e.start("hotline_call", 1, {}, t0, staff[0]);
+    }
+    procedure_builder changed = hotline_model();
+    changed.variable("extra", value_type::integer, 0);
+    for (auto* installed : {"nothing", "changed"}) {
+        sqlite_store s(path);
+        engine e;
+        if (std::string(installed) == "changed") e.install(compile(changed.build()));
+        e.start(progs()[0], 9, {}, t0, staff[0]);
+        const std::string before = e.snapshot();
+        CHECK_THROWS_WITH_AS(e.open(s), doctest::Contains("careflow.store.program_mismatch"), careflow::error);
+        CHECK(e.snapshot() == before);
+        CHECK_FALSE(e.durable());
+    }
+    sql(path, "UPDATE careflow_cases SET state = x'0102'");
+    sqlite_store s(path);
+    engine e;
+    e.install(compile(hotline_model().build()));
+    CHECK_THROWS_WITH_AS(e.open(s), doctest::Contains("careflow.store.corrupt"), careflow::error);
+}
+
+TEST_CASE("an input the store cannot take is an error result, and the engine is what the store holds") {
+    scratch tmp;
+    const std::string path = tmp.file("c.db");
+    sqlite_store s(path);
+    engine e;
+    setup(e);
+    e.open(s);
+    REQUIRE(e.start(progs()[0], 1, {}, t0, staff[0]).applied());
+    const std::string durable_state = e.snapshot();
+    // Another connection holds the write lock: the next write cannot happen.
+    sqlite3* other = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &other) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+    const auto r = e.dispatch(1, "answer", t0 + seconds(2), staff[0]);
+    CHECK(r.kind == outcome::error);
+    CHECK(r.code == codes::store_write_failed);
+    CHECK(e.snapshot() == durable_state); // the answer did not happen
+    sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(other);
+    REQUIRE(e.dispatch(1, "answer", t0 + seconds(3), staff[0]).applied());
+    sqlite_store again(path);
+    engine reopened;
+    setup(reopened);
+    reopened.open(again);
+    CHECK(reopened.snapshot() == e.snapshot());
+}
+
+TEST_CASE("an online backup opens as the same engine; a durable engine refuses restore and a second open") {
+    scratch tmp;
+    sqlite_store s(tmp.file("c.db"));
+    engine e;
+    setup(e);
+    e.open(s);
+    std::mt19937_64 rng(3);
+    time_point now = t0;
+    case_id next = 1;
+    for (int i = 0; i < 200; ++i) one_input(e, rng, now, next);
+    s.backup(tmp.file("backup.db"));
+    sqlite_store b(tmp.file("backup.db"));
+    engine restored;
+    setup(restored);
+    restored.open(b);
+    CHECK(restored.snapshot() == e.snapshot());
+    CHECK(stored_journal(b) == stored_journal(s));
+    CHECK_THROWS_WITH_AS(e.restore(restored.snapshot()), doctest::Contains("careflow.store.attached"), careflow::error);
+    CHECK_THROWS_WITH_AS(e.open(b), doctest::Contains("careflow.store.attached"), careflow::error);
+    CHECK_THROWS_WITH_AS(s.backup(tmp.file("no/such/folder/b.db")), doctest::Contains("careflow.store.backup_failed"),
+                         careflow::error);
+}
