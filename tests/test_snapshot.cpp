@@ -272,3 +272,35 @@ TEST_CASE("variables at their initial value and clocks never started are left ou
     c.restore(spelled);
     CHECK(c.snapshot() == text);
 }
+
+TEST_CASE("a timer slot that fired past its count, or is due before any input could arm it, is refused") {
+    // A repeating timer read back with more fires than its count would re-arm without end
+    // (the fuzzer found one that fired billions of times in one advance).
+    engine a;
+    setup(a);
+    a.start(hotline(), 1, {}, t0, op); // the ring timer: every 5 s, at most 3 times
+    const std::string good = a.snapshot();
+    const auto at = good.find("timer 0 ");
+    REQUIRE(at != std::string::npos);
+    const std::string line = good.substr(at, good.find('\n', at) - at);
+    std::istringstream words(line);
+    std::vector<std::string> w;
+    for (std::string x; words >> x;) w.push_back(x);
+    REQUIRE(w.size() == 5);
+    engine b;
+    setup(b);
+    const std::string before = b.snapshot();
+    auto with = [&](const std::string& due, const std::string& fires) {
+        std::string text = good;
+        text.replace(at, line.size(), "timer 0 " + due + " " + fires + " " + w[4]);
+        return text;
+    };
+    CHECK_THROWS_WITH_AS(b.restore(with(w[2], "4")), doctest::Contains("fired more often"), careflow::error);
+    CHECK_THROWS_WITH_AS(b.restore(with(w[2], "4294967295")), doctest::Contains("careflow.snapshot.bad_value"),
+                         careflow::error);
+    CHECK_THROWS_WITH_AS(b.restore(with("-430550139822567616", "0")), doctest::Contains("due before any input"),
+                         careflow::error);
+    CHECK(b.snapshot() == before);
+    b.restore(with(w[2], "3"));
+    CHECK(b.snapshot() == with(w[2], "3"));
+}

@@ -38,6 +38,14 @@ void setup(engine& e) {
     for (const auto& p : progs()) e.install(p);
 }
 
+// An engine with the shipped procedures, opened on `s`.
+engine opened(store& s) {
+    engine e;
+    setup(e);
+    e.open(s);
+    return e;
+}
+
 // A folder of its own for each test, removed at the end.
 struct scratch {
     fs::path dir;
@@ -133,9 +141,7 @@ TEST_CASE("an engine on a store, closed and reopened every few inputs, is the en
                 durable.flush();
             }
             sqlite_store s(path);
-            engine reopened;
-            setup(reopened);
-            reopened.open(s);
+            engine reopened = opened(s);
             REQUIRE_MESSAGE(reopened.snapshot() == live.snapshot(), "round " << round);
             CHECK(stored_journal(s) == journal_text(live));
             CHECK(reopened.journal_size() == live.journal_size());
@@ -149,18 +155,14 @@ TEST_CASE("per input, an input is in the file when the call returns; in batch mo
     const std::string path = tmp.file("c.db");
     {
         sqlite_store s(path);
-        engine e;
-        setup(e);
-        e.open(s);
+        engine e = opened(s);
         REQUIRE(e.start(progs()[0], 1, {}, t0, staff[0]).applied());
         sqlite_store other(path); // a second connection sees what is committed
         CHECK(other.load().cases.size() == 1);
     }
     {
         sqlite_store s(path, {.sync = durability::batch, .batch_inputs = 1000, .batch_time = std::chrono::hours(1)});
-        engine e;
-        setup(e);
-        e.open(s);
+        engine e = opened(s);
         REQUIRE(e.start(progs()[0], 2, {}, t0 + seconds(1), staff[0]).applied());
         sqlite_store other(path);
         CHECK(other.load().cases.size() == 1); // not yet
@@ -232,9 +234,7 @@ TEST_CASE("an input the store cannot take is an error result, and the engine is 
     scratch tmp;
     const std::string path = tmp.file("c.db");
     sqlite_store s(path);
-    engine e;
-    setup(e);
-    e.open(s);
+    engine e = opened(s);
     REQUIRE(e.start(progs()[0], 1, {}, t0, staff[0]).applied());
     const std::string durable_state = e.snapshot();
     // Another connection holds the write lock: the next write cannot happen.
@@ -249,27 +249,21 @@ TEST_CASE("an input the store cannot take is an error result, and the engine is 
     sqlite3_close(other);
     REQUIRE(e.dispatch(1, "answer", t0 + seconds(3), staff[0]).applied());
     sqlite_store again(path);
-    engine reopened;
-    setup(reopened);
-    reopened.open(again);
+    engine reopened = opened(again);
     CHECK(reopened.snapshot() == e.snapshot());
 }
 
 TEST_CASE("an online backup opens as the same engine; a durable engine refuses restore and a second open") {
     scratch tmp;
     sqlite_store s(tmp.file("c.db"));
-    engine e;
-    setup(e);
-    e.open(s);
+    engine e = opened(s);
     std::mt19937_64 rng(3);
     time_point now = t0;
     case_id next = 1;
     for (int i = 0; i < 200; ++i) one_input(e, rng, now, next);
     s.backup(tmp.file("backup.db"));
     sqlite_store b(tmp.file("backup.db"));
-    engine restored;
-    setup(restored);
-    restored.open(b);
+    engine restored = opened(b);
     CHECK(restored.snapshot() == e.snapshot());
     CHECK(stored_journal(b) == stored_journal(s));
     CHECK_THROWS_WITH_AS(e.restore(restored.snapshot()), doctest::Contains("careflow.store.attached"), careflow::error);

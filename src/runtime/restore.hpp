@@ -5,6 +5,7 @@
 
 #include "engine_impl.hpp"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -47,6 +48,17 @@ inline std::string_view impossible(const sla_clock& k, std::size_t warnings) noe
         (k.status == sla_status::paused && k.paused_at == no_time) || k.elapsed_before < 0 || k.paused_total < 0 ||
         k.goal < 0)
         return "is in an impossible state";
+    return {};
+}
+
+/// Why timer slot `index` of a case of `p`, read back, cannot be, or empty when it can:
+/// a state timer has fired at most its count (once, unless it repeats), an SLA clock's
+/// slot never counts fires, and a due time is none or within the years any input has.
+inline std::string_view impossible(const timer_state& ts, const program& p, std::size_t index) noexcept {
+    const bool state_timer = index < p.timers().size();
+    const std::uint32_t most = state_timer ? static_cast<std::uint32_t>(std::max(p.timers()[index].count, 1)) : 0;
+    if (ts.fires > most) return "has fired more often than it can";
+    if (ts.due != no_time && ts.due < first_ticks) return "is due before any input could have armed it";
     return {};
 }
 

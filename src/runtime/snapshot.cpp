@@ -400,6 +400,8 @@ void engine::restore(std::string_view text) {
             auto& ts = c->timers[i];
             num(w[2], ts.due);
             num(w[3], ts.fires);
+            if (const auto why = detail::impossible(ts, *p, i); !why.empty())
+                throw bad("careflow.snapshot.bad_value", "timer slot " + std::to_string(i) + " " + std::string(why));
             if (w[4] != "-") {
                 std::uint64_t seq = 0;
                 num(w[4], seq);

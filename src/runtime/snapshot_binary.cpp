@@ -188,6 +188,8 @@ void get_case(reader& r, std::string_view whole, engine_impl& e, const std::vect
         auto& ts = c.timers[i];
         ts.due = r.get<ticks>();
         ts.fires = r.get<std::uint32_t>();
+        if (const auto why = impossible(ts, p, i); !why.empty())
+            throw bad("timer slot " + std::to_string(i) + " " + std::string(why));
         if (const auto seq = r.get<std::uint64_t>(); seq != not_pending) {
             if (ts.due == no_time || !ts.handle.empty()) throw bad("a pending timer needs a due time, once");
             rearm(e, slot, i, seq); // now, while the case is in cache
