@@ -304,3 +304,28 @@ TEST_CASE("a timer slot that fired past its count, or is due before any input co
     b.restore(with(w[2], "3"));
     CHECK(b.snapshot() == with(w[2], "3"));
 }
+
+TEST_CASE("an arming counter below a pending timer's number, or near the top of its range, is refused") {
+    // Found by fuzzing a store: an arming number of 2⁶⁴ − 1 made the counter wrap to 0,
+    // and the engine then armed timers in another order than a reopened one.
+    engine a;
+    setup(a);
+    a.start(hotline(), 1, {}, t0, op);
+    const std::string good = a.snapshot();
+    const auto at = good.find("\nseq ") + 1;
+    const std::string line = good.substr(at, good.find('\n', at) - at);
+    engine b;
+    setup(b);
+    for (const char* seq : {"seq 0", "seq 18446744073709551615", "seq 4611686018427387905"}) {
+        std::string text = good;
+        text.replace(at, line.size(), seq);
+        CHECK_THROWS_WITH_AS(b.restore(text), doctest::Contains("next arming number"), careflow::error);
+    }
+    // A pending timer's own number at the top of the range.
+    std::string far = good;
+    const auto timer = far.find("timer 0 ");
+    const auto end = far.find('\n', timer);
+    far.replace(far.rfind(' ', end) + 1, end - far.rfind(' ', end) - 1, "18446744073709551615");
+    CHECK_THROWS_WITH_AS(b.restore(far), doctest::Contains("arming number is out of range"), careflow::error);
+    CHECK(b.size() == 0);
+}

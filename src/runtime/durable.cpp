@@ -90,9 +90,13 @@ std::unique_ptr<engine_impl> recover(const engine_impl& from, const stored_engin
             const case_data& c = e.slots.back();
             if (r.left() != 0 || c.id != sc.id)
                 throw error("careflow.store.corrupt", "the row of case " + std::to_string(sc.id) + " does not hold it");
+            if (e.slots.size() > 1 && sc.order <= e.slots[e.slots.size() - 2].seq)
+                throw error("careflow.store.corrupt", "two cases of the same start order");
             e.slots.back().seq = sc.order;
         }
-        e.queue.set_next_seq(std::max(queue_seq, e.queue.next_seq()));
+        if (!e.slots.empty() && case_seq <= e.slots.back().seq)
+            throw error("careflow.store.corrupt", "the case counter is below a stored case's start order");
+        settle_arming(e, queue_seq);
         e.next_seq = case_seq;
     } catch (const error& x) {
         const std::string id = x.id();

@@ -5,6 +5,8 @@
 
 #include "engine_impl.hpp"
 
+#include <careflow/error.hpp>
+
 #include <algorithm>
 #include <memory>
 #include <string>
@@ -62,9 +64,23 @@ inline std::string_view impossible(const timer_state& ts, const program& p, std:
     return {};
 }
 
+/// Arming numbers read back stay below 2⁶² (one arm a nanosecond for 146 years), so the
+/// counter never wraps.
+inline constexpr std::uint64_t max_arming = std::uint64_t{1} << 62;
+
+/// Set the queue's next arming number to the one read back, which must be above every
+/// pending timer's (they were armed before it) and in range.
+inline void settle_arming(engine_impl& e, std::uint64_t next) {
+    if (next > max_arming || next < e.queue.next_seq())
+        throw error("careflow.snapshot.bad_value",
+                    "the next arming number is below a pending timer's, or out of range");
+    e.queue.set_next_seq(next);
+}
+
 /// Re-arm timer `index` of the case in `slot` with its original arming sequence number,
 /// so firing order is exactly what it was.
 inline void rearm(engine_impl& e, std::uint32_t slot, std::uint16_t index, std::uint64_t seq) {
+    if (seq >= max_arming) throw error("careflow.snapshot.bad_value", "a timer's arming number is out of range");
     auto& ts = e.slots[slot].timers[index];
     ts.handle = e.queue.arm_with_seq(ts.due, seq, timer_payload{slot, index, 0, ts.epoch});
 }

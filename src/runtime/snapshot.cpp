@@ -425,7 +425,7 @@ void engine::restore(std::string_view text) {
     if (!saw_clock) throw bad("careflow.snapshot.truncated", "no clock");
     // Re-arm pending timers with their original arming order.
     for (const auto& pt : timers) detail::rearm(*fresh, pt.slot, pt.index, pt.seq);
-    fresh->queue.set_next_seq(std::max(next_seq, fresh->queue.next_seq()));
+    detail::settle_arming(*fresh, next_seq);
     impl_ = std::move(fresh);
 }
 

@@ -267,7 +267,7 @@ std::unique_ptr<engine_impl> read_binary_snapshot(const engine_impl& from, std::
     e.slots.reserve(cases);
     for (std::size_t n = 0; n < cases; ++n) get_case(r, bytes, e, progs, people);
     if (r.left() != 0) throw bad("bytes after the last case");
-    e.queue.set_next_seq(std::max(next_seq, e.queue.next_seq()));
+    settle_arming(e, next_seq);
     return fresh;
 }
 
