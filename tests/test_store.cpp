@@ -235,6 +235,7 @@ TEST_CASE("an input the store cannot take is an error result, and the engine is 
     const std::string path = tmp.file("c.db");
     sqlite_store s(path);
     engine e = opened(s);
+    const auto ref = e.intern(staff[0]);
     REQUIRE(e.start(progs()[0], 1, {}, t0, staff[0]).applied());
     const std::string durable_state = e.snapshot();
     // Another connection holds the write lock: the next write cannot happen.
@@ -245,6 +246,11 @@ TEST_CASE("an input the store cannot take is an error result, and the engine is 
     CHECK(r.kind == outcome::error);
     CHECK(r.code == codes::store_write_failed);
     CHECK(e.snapshot() == durable_state); // the answer did not happen
+    // The typed path holds a step around the input: refused the same way, and it goes on.
+    const auto answer = *progs()[0]->find_event("answer");
+    CHECK(e.dispatch(1, answer, t0 + seconds(2), ref).code == codes::store_write_failed);
+    CHECK(e.dispatch(1, answer, t0 + seconds(2), ref).code == codes::store_write_failed);
+    CHECK(e.snapshot() == durable_state);
     sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
     sqlite3_close(other);
     REQUIRE(e.dispatch(1, "answer", t0 + seconds(3), staff[0]).applied());

@@ -193,6 +193,10 @@ result engine_impl::reload(const error& why) {
         fresh->ref_of(fresh->actor_of(people[who.person], who.roles));
     }
     fresh->durable = std::move(d);
+    // An input may hold a step from the pool around its top level (the typed dispatch
+    // does): the pool and its depth carry over, so the lease gives back what it took.
+    fresh->steps = std::move(steps);
+    fresh->depth = depth;
     *this = std::move(*fresh);
     result r;
     r.kind = outcome::error;
