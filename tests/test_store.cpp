@@ -223,6 +223,25 @@ TEST_CASE("a store whose cases another program version made is a program mismatc
         CHECK(e.snapshot() == before);
         CHECK_FALSE(e.durable());
     }
+    // A store whose hotline cases are all gone opens without the hotline installed.
+    const std::string retired = tmp.file("retired.db");
+    {
+        sqlite_store s(retired);
+        engine e;
+        e.install(compile(hotline_model().build()));
+        e.open(s);
+        e.start("hotline_call", 1, {}, t0, staff[0]);
+        REQUIRE(e.dispatch(1, "hang_up", t0 + seconds(1), staff[0]).applied());
+        REQUIRE(e.erase(1));
+    }
+    {
+        sqlite_store s(retired);
+        engine e = opened(s);
+        CHECK(e.size() == 0);
+        REQUIRE(e.start(progs()[0], 2, {}, t0 + seconds(5), staff[0]).applied());
+    }
+    sqlite_store back(retired);
+    CHECK(opened(back).size() == 1);
     sql(path, "UPDATE careflow_cases SET state = x'0102'");
     sqlite_store s(path);
     engine e;

@@ -106,7 +106,8 @@ const installed& read_shape(reader& r, const engine_impl& e);
 /// started, the timer slots in use (with arming numbers when pending) and its children.
 /// `table` maps installed program indexes to those the bytes name.
 void put_case(writer& w, const engine_impl& e, const case_data& c, const std::vector<std::uint16_t>& table);
-/// Read one case into `e` (programs by the table `progs`, people below `people`),
+/// Read one case into `e` (programs by the table `progs`, where 0xFFFF is a program not
+/// installed: `careflow.snapshot.unknown_program`; people below `people`),
 /// re-arming its pending timers; `whole` is what error offsets count in.
 void get_case(reader& r, std::string_view whole, engine_impl& e, const std::vector<std::uint16_t>& progs,
               std::size_t people);

@@ -42,6 +42,7 @@ std::string journal_line(const journal_entry& x) {
 std::unique_ptr<engine_impl> recover(const engine_impl& from, const stored_engine& st, durable_state& d) {
     auto fresh = restore_target(from);
     engine_impl& e = *fresh;
+    std::vector<std::uint16_t> progs; // program number → installed index (no_number: not here)
     try {
         reader h(st.header);
         if (h.get<std::uint8_t>() != header_version)
@@ -52,16 +53,23 @@ std::unique_ptr<engine_impl> recover(const engine_impl& from, const stored_engin
         const auto case_seq = h.get<std::uint64_t>();
         if (h.left() != 0) throw error("careflow.store.corrupt", "the stored engine header is too long");
         d.numbers.assign(e.programs.size(), no_number);
-        std::vector<std::uint16_t> progs; // program number → installed index
         for (const std::string& entry : st.dictionary) {
             if (entry.empty()) throw error("careflow.store.corrupt", "an empty dictionary entry");
             reader r(std::string_view(entry).substr(1));
             switch (entry[0]) {
             case entry_program: {
-                const auto installed_at = static_cast<std::uint16_t>(&read_shape(r, e) - e.programs.data());
                 if (progs.size() == no_number) throw error("careflow.store.corrupt", "too many programs");
-                d.numbers[installed_at] = static_cast<std::uint16_t>(progs.size());
-                progs.push_back(installed_at);
+                // A program not installed here (or installed with another shape) matters
+                // only if a live case uses it: a host may retire a procedure.
+                try {
+                    const auto installed_at = static_cast<std::uint16_t>(&read_shape(r, e) - e.programs.data());
+                    d.numbers[installed_at] = static_cast<std::uint16_t>(progs.size());
+                    progs.push_back(installed_at);
+                } catch (const error& x) {
+                    if (std::string_view(x.id()) != "careflow.snapshot.unknown_program") throw;
+                    progs.push_back(no_number);
+                    continue; // (the rest of the entry is the shape not read)
+                }
                 break;
             }
             case entry_person: {
@@ -107,8 +115,7 @@ std::unique_ptr<engine_impl> recover(const engine_impl& from, const stored_engin
     e.journal_base = static_cast<std::size_t>(st.journal_size);
     d.people = e.people.size();
     d.refs = e.refs.size();
-    d.programs = 0;
-    for (auto n : d.numbers) d.programs += n != no_number;
+    d.programs = static_cast<std::uint16_t>(progs.size());
     return fresh;
 }
 

@@ -136,6 +136,10 @@ void get_case(reader& r, std::string_view whole, engine_impl& e, const std::vect
     const auto id = r.get<case_id>();
     const auto prog = r.get<std::uint16_t>();
     if (prog >= progs.size()) throw bad("no program " + std::to_string(prog));
+    if (progs[prog] == 0xFFFF)
+        throw error("careflow.snapshot.unknown_program",
+                    "case " + std::to_string(id) +
+                        " is of a program not installed here, or installed with another shape");
     if (e.index.contains(id)) throw bad("case " + std::to_string(id) + " twice");
     const auto slot = static_cast<std::uint32_t>(e.slots.size());
     auto& c = e.slots.emplace_back();
