@@ -300,6 +300,10 @@ TEST_CASE("a timer slot that fired past its count, or is due before any input co
                          careflow::error);
     CHECK_THROWS_WITH_AS(b.restore(with("-430550139822567616", "0")), doctest::Contains("due before any input"),
                          careflow::error);
+    std::string twice = good; // the same slot pending twice would hold two queue entries
+    twice.insert(at, line + "\n");
+    CHECK_THROWS_WITH_AS(b.restore(twice), doctest::Contains("a pending timer needs a due time, once"),
+                         careflow::error);
     CHECK(b.snapshot() == before);
     b.restore(with(w[2], "3"));
     CHECK(b.snapshot() == with(w[2], "3"));

@@ -232,12 +232,6 @@ void engine::restore(std::string_view text) {
     };
     std::vector<std::string_view> w;
     std::size_t next_var = 0; // the variable expected next in the current case
-    struct pending_timer {
-        std::uint64_t seq;
-        std::uint32_t slot;
-        std::uint16_t index;
-    };
-    std::vector<pending_timer> timers;
     std::uint64_t next_seq = 0;
     detail::case_data* c = nullptr;
     std::uint32_t slot = 0;
@@ -405,8 +399,9 @@ void engine::restore(std::string_view text) {
             if (w[4] != "-") {
                 std::uint64_t seq = 0;
                 num(w[4], seq);
-                if (ts.due == no_time) throw bad("careflow.snapshot.bad_value", "a pending timer needs a due time");
-                timers.push_back({seq, slot, static_cast<std::uint16_t>(i)});
+                if (ts.due == no_time || !ts.handle.empty())
+                    throw bad("careflow.snapshot.bad_value", "a pending timer needs a due time, once");
+                detail::rearm(*fresh, slot, static_cast<std::uint16_t>(i), seq); // as the binary reader does
             }
         } else if (tag == "child") {
             in_case();
@@ -423,8 +418,7 @@ void engine::restore(std::string_view text) {
     }
     if (c) throw bad("careflow.snapshot.truncated", "the last case has no 'end'");
     if (!saw_clock) throw bad("careflow.snapshot.truncated", "no clock");
-    // Re-arm pending timers with their original arming order.
-    for (const auto& pt : timers) detail::rearm(*fresh, pt.slot, pt.index, pt.seq);
+    // Timers were re-armed as read, with their original arming numbers; the counter goes on after them.
     detail::settle_arming(*fresh, next_seq);
     impl_ = std::move(fresh);
 }
