@@ -2,116 +2,10 @@
 // never stopped; each input is in the file when it returns (or, in batch mode, once
 // flushed); bad stores are typed errors that write nothing; a write the store refuses
 // leaves the engine equal to the store.
-#include "fixtures.hpp"
-
-#include <careflow/store/sqlite.hpp>
-
-#include <sqlite3.h>
-
-#include <filesystem>
-#include <fstream>
-#include <random>
-#include <sstream>
-#include <unistd.h>
+#include "store_fixtures.hpp"
 
 using namespace careflow;
 using namespace careflow::test;
-namespace fs = std::filesystem;
-
-namespace {
-const time_point t0 = at(2026, 11, 23, 9, 0);
-const actor staff[] = {{"op-1", {"operator"}},
-                       {"op-2", {"operator", "counselor"}},
-                       {"c-1", {"counselor", "callback_agent"}},
-                       {"m-1", {"manager", "supervisor", "receptionist", "back_office"}}};
-
-const std::vector<std::shared_ptr<const program>>& progs() {
-    static const std::vector<std::shared_ptr<const program>> all{
-        procedures::hotline_call_program(), procedures::phone_callback_program(),    procedures::first_visit_program(),
-        procedures::appointment_program(),  procedures::counseling_course_program(), procedures::complaint_program()};
-    return all;
-}
-
-void setup(engine& e) {
-    static const calendar center = center_calendar();
-    e.set_calendar(procedures::center_calendar_name, center);
-    for (const auto& p : progs()) e.install(p);
-}
-
-// An engine with the shipped procedures, opened on `s`.
-engine opened(store& s) {
-    engine e;
-    setup(e);
-    e.open(s);
-    return e;
-}
-
-// A folder of its own for each test, removed at the end.
-struct scratch {
-    fs::path dir;
-    scratch() {
-        static int n = 0;
-        dir = fs::temp_directory_path() / ("careflow-store-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
-        fs::remove_all(dir);
-        fs::create_directories(dir);
-    }
-    ~scratch() { fs::remove_all(dir); }
-    std::string file(const std::string& name) const { return (dir / name).string(); }
-};
-
-// One random input on the shipped procedures (a start, an advance of up to two days, an
-// assignment or an event, some refused), at `now`, which moves on.
-void one_input(engine& e, std::mt19937_64& rng, time_point& now, case_id& next) {
-    now += seconds(static_cast<long>(rng() % 40));
-    const actor& who = staff[rng() % std::size(staff)];
-    const case_id id = 1 + rng() % next;
-    switch (rng() % 8) {
-    case 0: e.start(progs()[rng() % progs().size()], next++, {}, now, who); break;
-    case 1:
-        now += hours(static_cast<long>(rng() % 48));
-        e.advance(now);
-        break;
-    case 2: e.assign(id, "counselor", staff[rng() % std::size(staff)].id, now, who); break;
-    case 3:
-        if (e.contains(id) && e.get(id).finished()) e.erase(id);
-        break;
-    default:
-        if (!e.contains(id)) break;
-        const auto& events = e.get(id).prog().events();
-        e.dispatch(id, events[rng() % events.size()].name, now, who);
-    }
-}
-
-std::string journal_text(const engine& e) {
-    std::ostringstream out;
-    write_journal(out, e.journal(), false);
-    return out.str();
-}
-
-std::string stored_journal(sqlite_store& s) {
-    std::string out;
-    for (const auto& line : s.journal(0, UINT64_MAX)) out += line + "\n";
-    return out;
-}
-
-std::string bytes_of(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-void sql(const std::string& path, const char* statement) {
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-    char* message = nullptr;
-    const int rc = sqlite3_exec(db, statement, nullptr, nullptr, &message);
-    INFO((message ? message : ""));
-    sqlite3_free(message);
-    sqlite3_close(db);
-    REQUIRE(rc == SQLITE_OK);
-}
-} // namespace
 
 TEST_CASE("an engine on a store, closed and reopened every few inputs, is the engine that never stopped") {
     for (const auto mode : {durability::per_input, durability::batch}) {
@@ -197,7 +91,7 @@ TEST_CASE("bad stores are typed errors, and a file that is not a store is left a
 
     const std::string newer = tmp.file("newer.db");
     { sqlite_store s(newer); }
-    sql(newer, "UPDATE careflow_meta SET value = '2' WHERE key = 'schema_version'");
+    sql(newer, "UPDATE careflow_meta SET value = '3' WHERE key = 'schema_version'");
     refused(newer, "careflow.store.newer_schema");
 }
 

@@ -170,7 +170,9 @@ void engine_impl::persist(std::size_t first_record) {
     for (std::size_t i = w.journal_first; i < journal_end(); ++i)
         w.journal.push_back(journal_line(entry(journal[i - journal_base])));
     w.header = header_of(*this);
-    if (w.dictionary.empty() && w.cases.empty() && w.erased.empty() && w.journal.empty() && w.header == durable.header)
+    w.keys = std::move(durable.keys);
+    if (w.dictionary.empty() && w.cases.empty() && w.erased.empty() && w.journal.empty() && w.keys.empty() &&
+        w.header == durable.header)
         return settle_durable(); // the input changed nothing the store keeps
     durable.to->write(w);        // throws, having written nothing, when the store cannot take it
     durable.header = std::move(w.header);
@@ -186,6 +188,7 @@ void engine_impl::settle_durable() noexcept {
         if (slot < slots.size()) slots[slot].dirty = false;
     durable.dirty.clear();
     durable.erased.clear();
+    durable.keys.clear();
 }
 
 result engine_impl::reload(const error& why) {

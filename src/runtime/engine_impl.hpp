@@ -22,6 +22,7 @@
 #include <exception>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <unordered_map>
 
@@ -107,7 +108,15 @@ struct durable_state {
     std::size_t refs = 0;               ///< actor refs the store has
     std::vector<std::uint32_t> dirty;   ///< slots the input changed
     std::vector<case_id> erased;        ///< cases the input erased
+    std::vector<recorded_input> keys;   ///< the keyed input in progress, once recorded
     std::string header;                 ///< the header last written
+};
+
+/// The idempotency key of the input in progress (`engine::with_key`), if it has one.
+struct input_key {
+    std::string_view key; ///< empty: the input has no key
+    std::uint64_t fingerprint = 0;
+    case_id id = 0; ///< the case the input names (0: advance)
 };
 
 struct engine_impl {
@@ -151,6 +160,18 @@ struct engine_impl {
     std::vector<notice> notices;
     std::vector<result> notice_results;
     std::exception_ptr observer_error;
+
+    // idempotency keys (keys.cpp)
+    input_key keyed;                                       ///< the input in progress's key
+    std::unordered_map<std::string, recorded_input> keys; ///< in memory (a durable engine asks its store)
+    /// The input recorded under `key` (in the store, for a durable engine).
+    std::optional<recorded_input> find_key(std::string_view key) const;
+    /// Run `input` with key `k`: the recorded result again, a key_reused error, or the
+    /// input itself, whose result `top_level` records with the key.
+    template <class F>
+    result with_key(const input_key& k, F&& input);
+    /// Record the result of the keyed input that began at journal position `first`.
+    void record_key(const result& r, std::size_t first);
 
     // durability (durable.cpp)
     durable_state durable;
@@ -331,6 +352,7 @@ result engine_impl::top_level(F&& body) {
         settle_durable();
         throw;
     }
+    if (!keyed.key.empty()) record_key(r, first);
     if (durable.to) {
         try {
             persist(first);
@@ -343,6 +365,28 @@ result engine_impl::top_level(F&& body) {
     else
         deliver(first);
     return r;
+}
+
+/// A result recorded with a key, as it is handed back when the key comes again.
+result replayed_result(const recorded_input& rec);
+
+template <class F>
+result engine_impl::with_key(const input_key& k, F&& input) {
+    if (k.key.empty() || busy) return input(); // no key; or a re-entrant call, refused as such
+    if (auto rec = find_key(k.key)) {
+        if (rec->fingerprint == k.fingerprint) return replayed_result(*rec);
+        result r;
+        r.code = codes::key_reused;
+        r.reason = "key '" + std::string(k.key) + "' is recorded for another input (journal position " +
+                   std::to_string(rec->position) + ")";
+        return r;
+    }
+    keyed = k;
+    struct clear {
+        input_key& k;
+        ~clear() { k = {}; }
+    } done{keyed};
+    return input();
 }
 
 } // namespace careflow::detail

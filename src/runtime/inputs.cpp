@@ -130,9 +130,14 @@ result engine_impl::start_by_name(std::string_view procedure, case_id id, const 
     const installed* in = find_program(procedure);
     if (in) return start(static_cast<std::uint16_t>(in - programs.data()), id, vars, t, actor);
     record r = input_record(record_kind::start, id, t, actor);
-    const auto code = busy ? reason::reentrant_input : reason::unknown_program;
-    return reject(r, code, busy ? reentrant_message : "no procedure '" + std::string(procedure) + "' is installed",
-                  as_given(std::string(procedure), {}, vars));
+    auto reject_as_given = [&](reason code, std::string detail) {
+        return reject(r, code, std::move(detail), as_given(std::string(procedure), {}, vars));
+    };
+    if (busy) return reject_as_given(reason::reentrant_input, reentrant_message);
+    // Through the top level like every input, so that a durable engine writes its record.
+    return top_level([&] {
+        return reject_as_given(reason::unknown_program, "no procedure '" + std::string(procedure) + "' is installed");
+    });
 }
 
 result engine_impl::start(std::uint16_t prog, case_id id, const payload& vars, ticks t, std::uint32_t actor) {

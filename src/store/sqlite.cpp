@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include <iterator>
 #include <set>
 #include <string_view>
 
@@ -13,7 +14,9 @@ namespace careflow {
 
 namespace {
 
-// Version 1: the tables below. A later version adds its migration from the one before.
+// Version 1: the tables below. Each later version is a migration from the one before,
+// run in order, in one transaction, when a store of an older version is opened (a new
+// store is made as version 1 and migrated, so that every store takes the same path).
 constexpr const char* schema_v1 = R"(
 CREATE TABLE careflow_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT INTO careflow_meta VALUES('format', 'careflow-store'), ('schema_version', '1');
@@ -23,6 +26,17 @@ CREATE TABLE careflow_cases(id INTEGER PRIMARY KEY, ord INTEGER NOT NULL, state 
 CREATE INDEX careflow_cases_by_order ON careflow_cases(ord);
 CREATE TABLE careflow_journal(pos INTEGER PRIMARY KEY, line TEXT NOT NULL);
 )";
+
+// migrations[v - 1] takes a store from version v to v + 1.
+constexpr const char* migrations[] = {
+    // 1 → 2: idempotency keys, one row per keyed input.
+    R"(
+CREATE TABLE careflow_keys(key TEXT PRIMARY KEY, fingerprint INTEGER NOT NULL, pos INTEGER NOT NULL,
+  case_id INTEGER NOT NULL, outcome TEXT NOT NULL, code TEXT NOT NULL, reason TEXT NOT NULL,
+  state TEXT NOT NULL, from_state INTEGER NOT NULL, to_state INTEGER NOT NULL) WITHOUT ROWID;
+UPDATE careflow_meta SET value = '2' WHERE key = 'schema_version';
+)"};
+static_assert(std::size(migrations) + 1 == sqlite_store::schema_version);
 
 // Damage SQLite reports as such is corruption; anything else in a write is a failed write.
 bool damaged(int rc) {
@@ -93,13 +107,49 @@ private:
     sqlite3_stmt* s_ = nullptr;
 };
 
+// The schema version of the careflow store in `db`: 0 for a database with no tables.
+// Throws not_a_store (not SQLite, another database, no readable version) or newer_schema.
+int stored_version(sqlite3* db, const std::string& path) {
+    std::set<std::string> tables;
+    try {
+        statement list(db, "SELECT name FROM sqlite_master WHERE type = 'table'");
+        while (list.step("careflow.store.not_a_store")) tables.insert(list.str(0));
+    } catch (const error& x) {
+        const std::string id = x.id();
+        throw error(id == "careflow.store.corrupt" ? "careflow.store.not_a_store" : id,
+                    "'" + path + "' is not an SQLite database: " + x.what());
+    }
+    if (tables.empty()) return 0;
+    if (!tables.count("careflow_meta"))
+        throw error("careflow.store.not_a_store", "'" + path + "' is an SQLite database without careflow's tables");
+    statement meta(db, "SELECT value FROM careflow_meta WHERE key = 'schema_version'");
+    if (!meta.step("careflow.store.not_a_store"))
+        throw error("careflow.store.not_a_store", "'" + path + "' has no schema version");
+    const std::string version = meta.str(0);
+    meta.reset();
+    const bool number = !version.empty() && version.size() < 9 && version[0] != '0' &&
+                        version.find_first_not_of("0123456789") == std::string::npos;
+    if (number && std::stoi(version) <= sqlite_store::schema_version) return std::stoi(version);
+    throw error(number ? "careflow.store.newer_schema" : "careflow.store.not_a_store",
+                "'" + path + "' has schema version '" + version + "'; this library reads versions 1 to " +
+                    std::to_string(sqlite_store::schema_version));
+}
+
+std::string_view outcome_name(outcome o) { return to_string(o); }
+
+outcome outcome_named(std::string_view s) {
+    for (auto o : {outcome::applied, outcome::ignored, outcome::refused, outcome::error})
+        if (to_string(o) == s) return o;
+    throw error("careflow.store.corrupt", "a keyed input of outcome '" + std::string(s) + "'");
+}
+
 } // namespace
 
 struct sqlite_store::impl {
     std::string path;
     sqlite_options options;
     sqlite3* db = nullptr;
-    statement header, dictionary, upsert_case, erase_case, journal_line;
+    statement header, dictionary, upsert_case, erase_case, journal_line, key_insert, key_find;
     bool in_batch = false;
     std::size_t batched = 0;
     std::chrono::steady_clock::time_point batch_began;
@@ -137,41 +187,19 @@ sqlite_store::sqlite_store(const std::string& path, sqlite_options options) : im
         throw error("careflow.store.open_failed",
                     "cannot open '" + path + "': " + (s.db ? sqlite3_errmsg(s.db) : sqlite3_errstr(rc)));
     sqlite3_extended_result_codes(s.db, 1);
-    // What is in the file, before anything is written to it.
-    std::set<std::string> tables;
-    {
-        try {
-            statement list(s.db, "SELECT name FROM sqlite_master WHERE type = 'table'");
-            while (list.step("careflow.store.not_a_store")) tables.insert(list.str(0));
-        } catch (const error& x) {
-            const std::string id = x.id();
-            throw error(id == "careflow.store.corrupt" ? "careflow.store.not_a_store" : id,
-                        "'" + path + "' is not an SQLite database: " + x.what());
-        }
-    }
-    if (tables.empty()) {
+    // What is in the file is checked before anything is written to it; an older schema is
+    // migrated (checked again under the write lock: another process may have done it).
+    if (stored_version(s.db, path) < schema_version) {
         s.exec("BEGIN IMMEDIATE", "careflow.store.open_failed");
         try {
-            s.exec(schema_v1, "careflow.store.open_failed");
+            int version = stored_version(s.db, path);
+            if (version == 0) s.exec(schema_v1, "careflow.store.open_failed"), version = 1;
+            for (; version < schema_version; ++version)
+                s.exec(migrations[version - 1], "careflow.store.open_failed");
             s.exec("COMMIT", "careflow.store.open_failed");
         } catch (...) {
             s.rollback();
             throw;
-        }
-    } else {
-        if (!tables.count("careflow_meta"))
-            throw error("careflow.store.not_a_store", "'" + path + "' is an SQLite database without careflow's tables");
-        statement meta(s.db, "SELECT value FROM careflow_meta WHERE key = 'schema_version'");
-        if (!meta.step("careflow.store.not_a_store"))
-            throw error("careflow.store.not_a_store", "'" + path + "' has no schema version");
-        const std::string version = meta.str(0);
-        meta.reset();
-        if (version != "1") {
-            const bool newer = !version.empty() && version.find_first_not_of("0123456789") == std::string::npos &&
-                               (version.size() > 1 || version > "1");
-            throw error(newer ? "careflow.store.newer_schema" : "careflow.store.not_a_store",
-                        "'" + path + "' has schema version '" + version + "'; this library reads version " +
-                            std::to_string(schema_version));
         }
     }
     s.exec("PRAGMA journal_mode = WAL", "careflow.store.open_failed");
@@ -181,6 +209,10 @@ sqlite_store::sqlite_store(const std::string& path, sqlite_options options) : im
     s.upsert_case = statement(s.db, "INSERT OR REPLACE INTO careflow_cases(id, ord, state) VALUES (?, ?, ?)");
     s.erase_case = statement(s.db, "DELETE FROM careflow_cases WHERE id = ?");
     s.journal_line = statement(s.db, "INSERT INTO careflow_journal(pos, line) VALUES (?, ?)");
+    s.key_insert = statement(s.db, "INSERT INTO careflow_keys(key, fingerprint, pos, case_id, outcome, code, reason, "
+                                   "state, from_state, to_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    s.key_find = statement(s.db, "SELECT fingerprint, pos, case_id, outcome, code, reason, state, from_state, to_state "
+                                 "FROM careflow_keys WHERE key = ?");
 }
 
 sqlite_store::~sqlite_store() {
@@ -235,6 +267,18 @@ void sqlite_store::write(const store_write& w) {
             s.journal_line.bind(1, static_cast<std::int64_t>(w.journal_first + i))
                 .text(2, w.journal[i])
                 .run("careflow.store.write_failed");
+        for (const auto& k : w.keys)
+            s.key_insert.text(1, k.key)
+                .bind(2, static_cast<std::int64_t>(k.fingerprint))
+                .bind(3, static_cast<std::int64_t>(k.position))
+                .bind(4, static_cast<std::int64_t>(k.id))
+                .text(5, outcome_name(k.kind))
+                .text(6, k.code)
+                .text(7, k.reason)
+                .text(8, k.state)
+                .bind(9, k.from)
+                .bind(10, k.to)
+                .run("careflow.store.write_failed");
         s.header.blob(1, w.header).run("careflow.store.write_failed");
         s.exec(batch ? "RELEASE careflow_input" : "COMMIT", "careflow.store.write_failed");
     } catch (...) {
@@ -263,6 +307,26 @@ std::vector<std::string> sqlite_store::journal(std::uint64_t from, std::uint64_t
     return out;
 }
 
+std::optional<recorded_input> sqlite_store::recorded(std::string_view key) {
+    statement& q = impl_->key_find;
+    q.text(1, key);
+    if (!q.step("careflow.store.corrupt")) return std::nullopt;
+    recorded_input r;
+    r.key = std::string(key);
+    r.fingerprint = static_cast<std::uint64_t>(q.integer(0));
+    r.position = static_cast<std::uint64_t>(q.integer(1));
+    r.id = static_cast<case_id>(q.integer(2));
+    const std::string kind = q.str(3);
+    r.code = q.str(4);
+    r.reason = q.str(5);
+    r.state = q.str(6);
+    r.from = static_cast<state_index>(q.integer(7));
+    r.to = static_cast<state_index>(q.integer(8));
+    q.reset();
+    r.kind = outcome_named(kind);
+    return r;
+}
+
 void sqlite_store::backup(const std::string& to) {
     auto& s = *impl_;
     s.commit_batch();
@@ -278,6 +342,33 @@ void sqlite_store::backup(const std::string& to) {
     const std::string why = dest ? sqlite3_errmsg(dest) : sqlite3_errstr(rc);
     sqlite3_close_v2(dest);
     if (rc != SQLITE_OK) throw error("careflow.store.backup_failed", "cannot back up to '" + to + "': " + why);
+}
+
+} // namespace careflow
+
+namespace careflow {
+
+void sqlite_store::restore_backup(const std::string& from, const std::string& to) {
+    struct connection {
+        sqlite3* db = nullptr;
+        ~connection() { sqlite3_close_v2(db); }
+    } src, dest;
+    if (const int rc = sqlite3_open_v2(from.c_str(), &src.db, SQLITE_OPEN_READONLY, nullptr); rc != SQLITE_OK)
+        throw error("careflow.store.open_failed",
+                    "cannot open the backup '" + from + "': " + (src.db ? sqlite3_errmsg(src.db) : sqlite3_errstr(rc)));
+    if (stored_version(src.db, from) == 0)
+        throw error("careflow.store.not_a_store", "'" + from + "' is an empty database, not a backup of a store");
+    int rc = sqlite3_open_v2(to.c_str(), &dest.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    if (rc == SQLITE_OK) {
+        if (sqlite3_backup* b = sqlite3_backup_init(dest.db, "main", src.db, "main")) {
+            sqlite3_backup_step(b, -1);
+            sqlite3_backup_finish(b);
+        }
+        rc = sqlite3_errcode(dest.db);
+    }
+    if (rc != SQLITE_OK)
+        throw error("careflow.store.backup_failed", "cannot restore '" + from + "' to '" + to + "': " +
+                                                        (dest.db ? sqlite3_errmsg(dest.db) : sqlite3_errstr(rc)));
 }
 
 } // namespace careflow

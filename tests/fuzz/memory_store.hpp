@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -30,9 +31,15 @@ public:
         }
         std::sort(held.cases.begin(), held.cases.end(), [](const auto& a, const auto& b) { return a.order < b.order; });
         held.journal_size = w.journal_first + w.journal.size();
+        for (const auto& k : w.keys) keys.emplace(k.key, k);
     }
     void flush() override {}
     std::vector<std::string> journal(std::uint64_t, std::uint64_t) override { return {}; }
+    std::optional<recorded_input> recorded(std::string_view key) override {
+        const auto it = keys.find(std::string(key));
+        return it == keys.end() ? std::nullopt : std::optional<recorded_input>(it->second);
+    }
+    std::map<std::string, recorded_input> keys;
 };
 
 inline std::string to_bytes(const stored_engine& s) {

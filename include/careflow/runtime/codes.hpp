@@ -32,6 +32,9 @@ inline constexpr std::string_view action_failed = "careflow.runtime.action_faile
 inline constexpr std::string_view unbound_action = "careflow.runtime.unbound_action";
 inline constexpr std::string_view eventless_loop = "careflow.runtime.eventless_loop";
 inline constexpr std::string_view spawn_failed = "careflow.runtime.spawn_failed";
+/// A keyed input whose key is recorded for a different input (another operation, case,
+/// name, value or actor): nothing changed, and the recorded input stands.
+inline constexpr std::string_view key_reused = "careflow.runtime.key_reused";
 
 // A durable engine's input the store could not take (the engine is what the store holds).
 inline constexpr std::string_view store_write_failed = "careflow.store.write_failed";

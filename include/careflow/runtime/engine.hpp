@@ -181,6 +181,33 @@ struct engine_options {
     int spawn_depth_limit = 16; ///< spawns of spawns of … before the step fails (`spawn_failed`)
 };
 
+/// An input with the host's idempotency key (`engine::with_key`): the same calls as the
+/// engine's own. The first input made with a key is applied and its result recorded with
+/// the key (in the store, in the same transaction, for a durable engine); an input whose
+/// key is already recorded returns the recorded result with `replayed` set and changes
+/// nothing — not the cases, not the journal. A recorded key made by a different input
+/// (another operation, case, procedure, event, duty, person, value or actor; the time is
+/// not compared, a re-sent input may carry a later one) is an error result
+/// (`careflow.runtime.key_reused`) that changes nothing. An empty key is no key. This is
+/// how a host that crashed between "the store committed" and "I saw the answer" re-sends
+/// safely. Use it at once: it refers to the engine and the key it was made with.
+class keyed_input {
+public:
+    result start(const std::shared_ptr<const program>& p, case_id id, const payload& variables, time_point now,
+                 const actor& who);
+    result start(std::string_view procedure, case_id id, const payload& variables, time_point now, const actor& who);
+    result dispatch(case_id id, std::string_view event, const payload& fields, time_point now, const actor& who);
+    result dispatch(case_id id, std::string_view event, time_point now, const actor& who);
+    result assign(case_id id, std::string_view duty, std::string_view person, time_point now, const actor& who);
+    result advance(time_point now);
+
+private:
+    friend class engine;
+    keyed_input(engine& e, std::string_view key) : e_(e), key_(key) {}
+    engine& e_;
+    std::string_view key_;
+};
+
 /// Runs cases.
 class engine {
 public:
@@ -228,6 +255,13 @@ public:
     result assign(case_id id, std::string_view duty, std::string_view person, time_point now, const actor& who);
     /// Fire every timer due at or before `now`, in (due time, arming order).
     result advance(time_point now);
+    /// The next input made through the returned object carries `key`, the host's
+    /// idempotency key (see `keyed_input`): `e.with_key("k2").dispatch(17, "answer", now, op)`.
+    [[nodiscard]] keyed_input with_key(std::string_view key) { return keyed_input(*this, key); }
+    /// The input recorded under `key`, or nothing. A durable engine asks its store (which
+    /// keeps every key); an engine in memory keeps the keys of its own life (they are not
+    /// part of snapshots).
+    [[nodiscard]] std::optional<recorded_input> recorded(std::string_view key) const;
 
     [[nodiscard]] bool contains(case_id id) const;
     /// Throws `careflow::error` ("careflow.runtime.unknown_case").
@@ -290,6 +324,7 @@ public:
     std::size_t replay(std::span<const journal_entry> entries);
 
 private:
+    friend class keyed_input;
     std::unique_ptr<detail::engine_impl> impl_;
 };
 

@@ -70,7 +70,27 @@ struct result {
     state_index to = no_index;   ///< the leaf after, eventless steps included
     std::string_view code;       ///< e.g. "careflow.runtime.role_missing"; empty when applied/ignored
     std::string reason;          ///< human-readable detail for refusals and errors
+    /// A keyed input (`engine::with_key`) whose key was already recorded: this is the
+    /// recorded result, and nothing changed.
+    bool replayed = false;
     [[nodiscard]] bool applied() const noexcept { return kind == outcome::applied; }
+};
+
+/// What became of an input a host gave a key (`engine::with_key`), as the engine (or its
+/// store) recorded it when the input was made. An input whose key is already recorded
+/// returns this result again and changes nothing.
+struct recorded_input {
+    std::string key;              ///< the host's key (any non-empty text)
+    std::uint64_t fingerprint = 0; ///< of what the input was (operation, case, names, values, actor; not the time)
+    std::uint64_t position = 0;   ///< the journal position where the input's records begin
+    case_id id = 0;               ///< the case the input named (0 for advance)
+    outcome kind = outcome::error;
+    std::string code;             ///< the result's code ("" when applied or ignored)
+    std::string reason;           ///< the result's message
+    std::string state;            ///< the case's state path after the input ("" without a case)
+    state_index from = no_index;  ///< the result's `from` and `to`
+    state_index to = no_index;
+    friend bool operator==(const recorded_input&, const recorded_input&) = default;
 };
 
 /// The state of an SLA clock.

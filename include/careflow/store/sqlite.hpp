@@ -34,8 +34,9 @@ struct sqlite_options {
 /// the current schema. Not thread-safe: one engine, one thread.
 class sqlite_store final : public store {
 public:
-    /// The schema this library writes (and the newest it reads).
-    static constexpr int schema_version = 1;
+    /// The schema this library writes (and the newest it reads). Opening a store of an
+    /// older version migrates it, in one transaction, before anything else is written.
+    static constexpr int schema_version = 2;
 
     /// Open (or create) the store at `path`. Throws `careflow::error`:
     /// `careflow.store.open_failed` (no such file and `create` is false, a folder that does
@@ -51,10 +52,18 @@ public:
     void write(const store_write& w) override;
     void flush() override;
     std::vector<std::string> journal(std::uint64_t from, std::uint64_t count) override;
+    std::optional<recorded_input> recorded(std::string_view key) override;
 
     /// Copy the whole store, while it is open, to a new file at `to` (SQLite's online
     /// backup). An open batch is committed first. Throws `careflow.store.backup_failed`.
     void backup(const std::string& to);
+    /// Make the store at `to` a copy of the backup at `from` (SQLite's backup API), replacing
+    /// whatever `to` held; no store may be open on `to` meanwhile. The backup is checked
+    /// first and nothing is written when it is not a careflow store this library reads:
+    /// `careflow.store.open_failed` (no such file), `careflow.store.not_a_store`,
+    /// `careflow.store.newer_schema`; a copy that fails is `careflow.store.backup_failed`.
+    /// A backup of an older schema is migrated when the restored store is opened.
+    static void restore_backup(const std::string& from, const std::string& to);
     /// The file's path.
     [[nodiscard]] const std::string& path() const noexcept;
 

@@ -14,7 +14,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace careflow {
@@ -34,6 +36,7 @@ struct store_write {
     std::vector<case_id> erased;         ///< cases removed
     std::uint64_t journal_first = 0;     ///< the journal position of `journal[0]`
     std::vector<std::string> journal;    ///< journal lines (the text form of `write_journal`, one entry each)
+    std::vector<recorded_input> keys;    ///< keyed inputs made by this write (`engine::with_key`)
 };
 
 /// Everything a store holds that recovery needs.
@@ -58,6 +61,9 @@ public:
     virtual void flush() = 0;
     /// Journal lines `from` to `from + count - 1` (fewer at the end of the journal).
     virtual std::vector<std::string> journal(std::uint64_t from, std::uint64_t count) = 0;
+    /// The keyed input recorded under `key`, written by this store's writes so far (an
+    /// open batch included), or nothing.
+    virtual std::optional<recorded_input> recorded(std::string_view key) = 0;
 };
 
 } // namespace careflow
