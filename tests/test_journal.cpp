@@ -64,6 +64,7 @@ TEST_CASE("timer fires, notifications, spawns and finishes are journaled as deri
                                                "dispatch applied", "sla applied", "finish applied"};
     CHECK(kinds(j) == expected);
     CHECK(j[3].event == "ring");
+    CHECK(j[3].get("timer") == value(hotline()->timers()[0].name)); // which timer fired
     CHECK(j[3].actor == "system");
     CHECK_FALSE(j[3].input());
     CHECK(j[2].input());

@@ -152,6 +152,14 @@ journal_entry engine_impl::entry(const record& r) const {
                 e.values.emplace_back(ev.payload[i].name, read_field(ev.payload, i, cells, texts));
         }
     }
+    if (r.kind == record_kind::fire && p && r.value > 0) {
+        // Which timer fired: a state timer by name, or the SLA clock whose threshold sent the event.
+        const auto slot = static_cast<std::size_t>(r.value - 1);
+        if (slot < p->timers().size())
+            e.values.emplace_back("timer", value(p->timers()[slot].name));
+        else if (slot - p->timers().size() < p->slas().size())
+            e.values.emplace_back("sla", value(p->slas()[slot - p->timers().size()].name));
+    }
     if (r.given) {
         // A rejected input: its names and values as the host gave them.
         const given_input& g = givens[r.given - 1];

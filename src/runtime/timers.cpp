@@ -83,6 +83,7 @@ void engine_impl::fire(const timer_queue<timer_payload>::fired& f) {
     s.in.id = c.id;
     s.in.prog = c.prog;
     s.in.actor = system;
+    s.in.value = static_cast<std::int64_t>(index) + 1; // the journal names the timer (or clock) that fired
     const program& p = prog_of(c);
     const bool state_timer = index < p.timers().size();
     // The fire itself — count and re-arm a repeating timer from its due time so it never
