@@ -3,6 +3,8 @@
 // grid of loads from light to 95 % occupancy.
 #include "fixtures.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <careflow/sim/center.hpp>
 #include <careflow/sim/staffing.hpp>
 
@@ -90,14 +92,21 @@ TEST_CASE("confidence intervals shrink with more replications") {
 }
 
 TEST_CASE("the JSON report has every figure, with intervals when replicated") {
-    const auto j = simulate_hotline(plain(60, 4, 90, 10, 3, 1)).json();
-    CHECK(j.front() == '{');
-    CHECK(j.back() == '}');
+    const auto j = nlohmann::json::parse(simulate_hotline(plain(60, 4, 90, 10, 3, 1)).json());
+    CHECK(j.at("replications") == 3);
     for (const char* key : {"offered", "answered", "abandoned", "service_level", "p_wait", "asa_s", "mean_queue_time_s",
                             "abandonment_rate", "occupancy"}) {
-        CHECK(j.find(std::string("\"") + key + "\": ") != std::string::npos);
-        CHECK(j.find(std::string("\"") + key + "_ci95\": ") != std::string::npos);
+        CHECK(j.at(key).is_number());
+        CHECK(j.at(std::string(key) + "_ci95").is_number());
     }
+    // The center's report is JSON too (a figure with nothing observed would be null, never `nan`).
+    center_config c;
+    c.hotline = plain(1, 2, 120, 24, 1, 4);
+    c.hotline.warmup_hours = 0;
+    c.complaints_per_week = 0;
+    const auto center = nlohmann::json::parse(simulate_center(c).json());
+    CHECK(center.at("complaints") == 0);
+    CHECK(center.at("clocks").is_array());
 }
 
 TEST_CASE("transfers, answer delays, profiles and other distributions run through the same engine") {

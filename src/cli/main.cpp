@@ -5,11 +5,15 @@
 //   careflow staff --arrivals-per-hour N --handle-mean D --target 0.9 --within 15s [--patience-mean D]
 //   careflow procedures
 //   careflow dot <procedure>
+//   careflow run --builtin [--store sqlite:PATH] [--sync input|batch] --inputs FILE|- [--final-state FILE]
+//   careflow inspect --store sqlite:PATH [--json]
+//   careflow backup --store sqlite:PATH --to FILE  |  careflow backup --restore FILE --store sqlite:PATH
 #include <careflow/careflow.hpp>
 #include <careflow/sim/center.hpp>
 #include <careflow/sim/staffing.hpp>
 
-#include <boost/program_options.hpp>
+#include "commands.hpp"
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -17,14 +21,11 @@
 #include <optional>
 #include <unistd.h>
 
-namespace po = boost::program_options;
 using namespace careflow;
+using namespace careflow::cli;
 
 namespace {
 
-struct usage_error : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
 
 // "90s", "3m", "1.5h", "2d"; a bare number is seconds.
 double seconds_of(const std::string& text) {
@@ -49,20 +50,6 @@ double seconds_of(const std::string& text) {
         throw usage_error("'" + text + "' has an unknown unit (use s, m, h or d)");
     if (!(v >= 0) || !std::isfinite(v * scale)) throw usage_error("'" + text + "' must be a non-negative duration");
     return v * scale;
-}
-
-po::variables_map parse(const std::vector<std::string>& args, const po::options_description& opts,
-                        const po::positional_options_description* positional = nullptr) {
-    po::variables_map vm;
-    try {
-        auto parser = po::command_line_parser(args).options(opts);
-        if (positional) parser.positional(*positional);
-        po::store(parser.run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw usage_error(e.what());
-    }
-    return vm;
 }
 
 // A progress bar on stderr for long runs, only when stderr is a terminal.
@@ -255,6 +242,9 @@ const char* usage = "usage: careflow <command> [options]\n"
                     "  staff              the fewest operators for a service level (Erlang C / A)\n"
                     "  procedures         list the shipped procedures\n"
                     "  dot <procedure>    a procedure as Graphviz DOT\n"
+                    "  run                drive the shipped procedures from JSON Lines inputs (durable on a store)\n"
+                    "  inspect            a store's engine: cases, variables, SLA clocks, timers\n"
+                    "  backup             copy a store while it is in use, or restore one from a copy\n"
                     "'careflow <command> --help' describes each.\n";
 
 } // namespace
@@ -273,6 +263,9 @@ int main(int argc, char** argv) {
         if (command == "staff") return staff(args);
         if (command == "procedures") return list(args);
         if (command == "dot") return dot(args);
+        if (command == "run") return run(args);
+        if (command == "inspect") return inspect(args);
+        if (command == "backup") return backup(args);
         throw usage_error("unknown command '" + command + "' (try careflow --help)");
     } catch (const usage_error& e) {
         std::cerr << "careflow: " << e.what() << "\n";

@@ -29,6 +29,11 @@ void engine::install(std::shared_ptr<const program> p) {
     (void)impl_->install(std::move(p));
 }
 
+std::shared_ptr<const program> engine::find_program(std::string_view procedure) const {
+    const auto* in = impl_->find_program(procedure);
+    return in ? in->p : nullptr;
+}
+
 void engine::set_calendar(std::string name, calendar c) {
     impl_->calendars.insert_or_assign(std::move(name), std::move(c));
     for (auto& in : impl_->programs) impl_->resolve(in);

@@ -5,6 +5,7 @@
 #include <careflow/runtime/kpi.hpp>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 namespace careflow::sim {
 
@@ -90,26 +91,32 @@ center_report simulate_center(const center_config& k, const std::function<void(d
 
 std::string center_report::json() const {
     const bool ci = config.hotline.replications > 1;
-    auto num = [&](const char* name, const estimate& e) {
-        std::string s = fmt::format("\"{}\": {:.6f}", name, e.mean);
-        if (ci) s += fmt::format(", \"{}_ci95\": {:.6f}", name, e.ci95);
-        return s;
+    auto put = [&](nlohmann::ordered_json& to, const char* name, const estimate& e) {
+        to[name] = e.mean; // NaN (nothing observed) is written as null
+        if (ci) to[std::string(name) + "_ci95"] = e.ci95;
     };
-    std::string out =
-        fmt::format("{{\"replications\": {}, \"seed\": {}, ", config.hotline.replications, config.hotline.seed);
-    out += num("calls", calls) + ", " + num("callbacks", callbacks) + ", " + num("appointments", appointments) + ", ";
-    out += num("three_ring_rate", three_ring_rate) + ", " + num("callback_on_time_rate", callback_on_time_rate) + ", ";
-    out += num("confirmation_rate", confirmation_rate) + ", " + num("late_cancellation_rate", late_cancellation_rate) +
-           ", ";
-    out += num("no_show_rate", no_show_rate) + ", " + num("complaint_rate", complaint_rate) + ", ";
-    out += num("responsibility_rate", responsibility_rate) + ", " + num("first_visits", first_visits) + ", ";
-    out += num("complaints", complaints) + ", \"clocks\": [";
-    for (std::size_t i = 0; i < clocks.size(); ++i) {
-        const auto& c = clocks[i];
-        out += fmt::format("{}{{\"procedure\": \"{}\", \"clock\": \"{}\", ", i ? ", " : "", c.procedure, c.clock);
-        out += num("attainment", c.attainment) + ", " + num("decided", c.decided) + "}";
+    nlohmann::ordered_json out{{"replications", config.hotline.replications}, {"seed", config.hotline.seed}};
+    put(out, "calls", calls);
+    put(out, "callbacks", callbacks);
+    put(out, "appointments", appointments);
+    put(out, "three_ring_rate", three_ring_rate);
+    put(out, "callback_on_time_rate", callback_on_time_rate);
+    put(out, "confirmation_rate", confirmation_rate);
+    put(out, "late_cancellation_rate", late_cancellation_rate);
+    put(out, "no_show_rate", no_show_rate);
+    put(out, "complaint_rate", complaint_rate);
+    put(out, "responsibility_rate", responsibility_rate);
+    put(out, "first_visits", first_visits);
+    put(out, "complaints", complaints);
+    auto clocks_out = nlohmann::ordered_json::array();
+    for (const auto& c : clocks) {
+        nlohmann::ordered_json one{{"procedure", c.procedure}, {"clock", c.clock}};
+        put(one, "attainment", c.attainment);
+        put(one, "decided", c.decided);
+        clocks_out.push_back(std::move(one));
     }
-    return out + "]}";
+    out["clocks"] = std::move(clocks_out);
+    return out.dump();
 }
 
 std::string center_report::table() const {

@@ -3,6 +3,7 @@
 #include "replication.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 namespace careflow::sim {
 
@@ -51,13 +52,11 @@ hotline_report simulate_hotline(const hotline_config& k, const std::function<voi
 
 std::string hotline_report::json() const {
     const bool ci = config.replications > 1;
-    std::string out = "{";
-    auto field = [&](const char* name, const estimate& e, bool last = false) {
-        out += fmt::format("\"{}\": {:.6f}", name, e.mean);
-        if (ci) out += fmt::format(", \"{}_ci95\": {:.6f}", name, e.ci95);
-        if (!last) out += ", ";
+    nlohmann::ordered_json out{{"replications", config.replications}, {"seed", config.seed}};
+    auto field = [&](const char* name, const estimate& e) {
+        out[name] = e.mean; // NaN (nothing observed) is written as null
+        if (ci) out[std::string(name) + "_ci95"] = e.ci95;
     };
-    out += fmt::format("\"replications\": {}, \"seed\": {}, ", config.replications, config.seed);
     field("offered", offered);
     field("answered", answered);
     field("abandoned", abandoned);
@@ -66,9 +65,8 @@ std::string hotline_report::json() const {
     field("asa_s", asa_s);
     field("mean_queue_time_s", mean_queue_time_s);
     field("abandonment_rate", abandonment_rate);
-    field("occupancy", occupancy, true);
-    out += "}";
-    return out;
+    field("occupancy", occupancy);
+    return out.dump();
 }
 
 std::string hotline_report::table() const {

@@ -297,6 +297,8 @@ void sqlite_store::write(const store_write& w) {
 
 void sqlite_store::flush() { impl_->commit_batch(); }
 
+std::size_t sqlite_store::unflushed() const noexcept { return impl_->in_batch ? impl_->batched : 0; }
+
 std::vector<std::string> sqlite_store::journal(std::uint64_t from, std::uint64_t count) {
     statement q(impl_->db, "SELECT line FROM careflow_journal WHERE pos >= ? AND pos < ? ORDER BY pos");
     const std::uint64_t end = count > UINT64_MAX - from ? UINT64_MAX : from + count;

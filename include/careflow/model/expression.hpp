@@ -54,6 +54,23 @@ public:
     /// Infix rendering, e.g. `urgency >= 3 && !withheld`.
     [[nodiscard]] std::string to_string() const;
 
+    // The operators build trees. They are hidden friends, found only when an operand is an
+    // `expr`, so that they never take part in a host's own `!flag` or `a + b` (with
+    // `using namespace careflow`, free operators taking anything convertible made such
+    // code ambiguous).
+    friend expr operator+(expr a, expr b) { return make(expr_op::add, std::move(a), std::move(b)); }
+    friend expr operator-(expr a, expr b) { return make(expr_op::sub, std::move(a), std::move(b)); }
+    friend expr operator==(expr a, expr b) { return make(expr_op::eq, std::move(a), std::move(b)); }
+    friend expr operator!=(expr a, expr b) { return make(expr_op::ne, std::move(a), std::move(b)); }
+    friend expr operator<(expr a, expr b) { return make(expr_op::lt, std::move(a), std::move(b)); }
+    friend expr operator<=(expr a, expr b) { return make(expr_op::le, std::move(a), std::move(b)); }
+    friend expr operator>(expr a, expr b) { return make(expr_op::gt, std::move(a), std::move(b)); }
+    friend expr operator>=(expr a, expr b) { return make(expr_op::ge, std::move(a), std::move(b)); }
+    /// Logical and/or. Both sides are always evaluated (expressions have no side effects).
+    friend expr operator&&(expr a, expr b) { return make(expr_op::and_, std::move(a), std::move(b)); }
+    friend expr operator||(expr a, expr b) { return make(expr_op::or_, std::move(a), std::move(b)); }
+    friend expr operator!(expr a) { return make(expr_op::not_, std::move(a)); }
+
 private:
     std::shared_ptr<const expr_node> node_;
 };
@@ -74,17 +91,5 @@ inline expr now() { return expr::make(expr_op::now); }
 /// The id of the person acting.
 inline expr actor_id() { return expr::make(expr_op::actor); }
 
-inline expr operator+(expr a, expr b) { return expr::make(expr_op::add, std::move(a), std::move(b)); }
-inline expr operator-(expr a, expr b) { return expr::make(expr_op::sub, std::move(a), std::move(b)); }
-inline expr operator==(expr a, expr b) { return expr::make(expr_op::eq, std::move(a), std::move(b)); }
-inline expr operator!=(expr a, expr b) { return expr::make(expr_op::ne, std::move(a), std::move(b)); }
-inline expr operator<(expr a, expr b) { return expr::make(expr_op::lt, std::move(a), std::move(b)); }
-inline expr operator<=(expr a, expr b) { return expr::make(expr_op::le, std::move(a), std::move(b)); }
-inline expr operator>(expr a, expr b) { return expr::make(expr_op::gt, std::move(a), std::move(b)); }
-inline expr operator>=(expr a, expr b) { return expr::make(expr_op::ge, std::move(a), std::move(b)); }
-/// Logical and/or. Both sides are always evaluated (expressions have no side effects).
-inline expr operator&&(expr a, expr b) { return expr::make(expr_op::and_, std::move(a), std::move(b)); }
-inline expr operator||(expr a, expr b) { return expr::make(expr_op::or_, std::move(a), std::move(b)); }
-inline expr operator!(expr a) { return expr::make(expr_op::not_, std::move(a)); }
 
 } // namespace careflow

@@ -220,6 +220,9 @@ public:
 
     /// Make a program available (for start by name and for spawn). Idempotent.
     void install(std::shared_ptr<const program> p);
+    /// The program `start` by name would use for `procedure` (the latest version installed
+    /// under that name), or nullptr when none is.
+    [[nodiscard]] std::shared_ptr<const program> find_program(std::string_view procedure) const;
     /// Define the calendar a program's timers and SLA clocks name.
     void set_calendar(std::string name, calendar c);
     /// Bind (or rebind) a host action by name, overriding the procedure's default.

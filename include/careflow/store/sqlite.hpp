@@ -64,6 +64,9 @@ public:
     /// `careflow.store.newer_schema`; a copy that fails is `careflow.store.backup_failed`.
     /// A backup of an older schema is migrated when the restored store is opened.
     static void restore_backup(const std::string& from, const std::string& to);
+    /// Inputs written since the last commit (those a crash would lose): 0 in per-input mode,
+    /// and in batch mode right after a commit.
+    [[nodiscard]] std::size_t unflushed() const noexcept;
     /// The file's path.
     [[nodiscard]] const std::string& path() const noexcept;
 

@@ -1,0 +1,36 @@
+// The engine's state as JSON, the shape `careflow inspect --json` and `careflow run
+// --final-state` write: the clock and every case (sorted by id) with its procedure, state,
+// variables, assignees, SLA clocks, pending timers and timer fires since it started.
+#pragma once
+
+#include "json_values.hpp"
+
+#include <careflow/runtime/engine.hpp>
+
+#include <map>
+#include <string>
+#include <unordered_map>
+
+namespace careflow {
+class store;
+}
+
+namespace careflow::cli {
+
+/// Timer fires per case and timer name, counted from journal entries given in order; a
+/// case started again under an id erased before counts from its new start.
+class fire_counts {
+public:
+    void add(const journal_entry& e);
+    /// Every journal entry of `s`, read in pages.
+    void add_store(store& s);
+    [[nodiscard]] const std::map<std::string, std::uint64_t>* of(case_id id) const;
+
+private:
+    std::unordered_map<case_id, std::map<std::string, std::uint64_t>> fired_;
+};
+
+/// The whole state; `fired` gives each case's count per state timer (0 for those never fired).
+[[nodiscard]] json state_json(const engine& e, const fire_counts& fired);
+
+} // namespace careflow::cli
