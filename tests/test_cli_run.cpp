@@ -169,6 +169,28 @@ TEST_CASE("lines that are not inputs: an error line for a key, exit 2 without on
     CHECK(state.at("cases")[0].at("variables").at("due") == "2025-01-25T01:00:00.250000Z");
 }
 
+TEST_CASE("a re-sent line is the same input whatever has happened to its case since") {
+    // First the case does not exist (a time-like text stays text); then it is started, and
+    // the re-sent line — whose text would now read as a time — still replays its record.
+    scratch tmp;
+    const std::string store = "sqlite:" + tmp.file("c.db");
+    const std::string early = write(tmp, "early.jsonl", R"({"key":"x","at":"2025-01-24T00:00:00Z","op":"start","case":5,"procedure":"phone_callback","variables":{"due":"2025-01-25T09:00:00+08:00"},"actor":{"id":"m","roles":["manager"]}}
+)");
+    const std::string late = write(tmp, "late.jsonl", R"({"key":"e1","at":"2025-01-24T00:00:01Z","op":"dispatch","case":9,"event":"reschedule","fields":{"at":"2025-01-26T09:00:00+08:00"},"actor":{"id":"m","roles":["manager"]}}
+{"key":"s9","at":"2025-01-24T00:00:02Z","op":"start","case":9,"procedure":"appointment","actor":{"id":"m","roles":["manager"]}}
+{"key":"e1","at":"2025-01-24T00:00:03Z","op":"dispatch","case":9,"event":"reschedule","fields":{"at":"2025-01-26T09:00:00+08:00"},"actor":{"id":"m","roles":["manager"]}}
+)");
+    REQUIRE(run_to_end({cli, "run", "--builtin", "--store", store, "--inputs", early}).status == 0);
+    const ran r = run_to_end({cli, "run", "--builtin", "--store", store, "--inputs", late});
+    REQUIRE(r.status == 0);
+    const auto lines = lines_of(r.out);
+    REQUIRE(lines.size() == 3);
+    CHECK(json::parse(lines[0]).at("code") == "careflow.runtime.unknown_case");
+    const json again = json::parse(lines[2]);
+    CHECK(again.at("replayed") == true);
+    CHECK(again.at("code") == "careflow.runtime.unknown_case");
+}
+
 TEST_CASE("bad command lines, stores and files are one-line errors with exit 2") {
     scratch tmp;
     const std::string inputs = write(tmp, "in.jsonl", call_inputs);

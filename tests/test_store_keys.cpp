@@ -89,6 +89,17 @@ TEST_CASE("a keyed input applies once; its key then returns the recorded result 
     CHECK(r.code == codes::unknown_event);
 }
 
+TEST_CASE("a host's own request text identifies a keyed input instead of its content") {
+    engine e;
+    setup(e);
+    REQUIRE(e.with_key("r1", "POST /calls/17/answer").start("hotline_call", 17, {}, t0, op).applied());
+    // Whatever the call looks like now, the same request under the key is the same input...
+    CHECK(e.with_key("r1", "POST /calls/17/answer").advance(t0 + seconds(1)).replayed);
+    // ...and another request is not, even for the very same call.
+    CHECK(e.with_key("r1", "POST /calls/18/answer").start("hotline_call", 17, {}, t0, op).code == codes::key_reused);
+    CHECK(e.with_key("r1").start("hotline_call", 17, {}, t0, op).code == codes::key_reused);
+}
+
 TEST_CASE("keys on a store: recorded with the input, replayed after a reopen, in both modes") {
     for (const auto mode : {durability::per_input, durability::batch}) {
         scratch tmp;

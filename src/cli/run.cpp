@@ -5,7 +5,7 @@
 //   careflow run --builtin [--store sqlite:PATH] [--sync input|batch] --inputs FILE|-
 //                [--final-state FILE] [--journal FILE]
 #include "commands.hpp"
-#include "json_values.hpp"
+#include "inputs.hpp"
 #include "state_json.hpp"
 
 #include <careflow/procedures/procedures.hpp>
@@ -76,116 +76,6 @@ private:
     std::size_t scanned_ = 0;
     bool eof_ = false;
 };
-
-// A line that is not an input; `key` is set when the line had a readable key.
-struct unreadable {
-    std::optional<std::string> key;
-    std::string why;
-};
-
-const json& field(const json& j, const char* name, json::value_t type, const char* what) {
-    const auto it = j.find(name);
-    if (it == j.end()) throw unreadable{{}, std::string("no \"") + name + "\""};
-    const bool ok = it->type() == type || (type == json::value_t::number_unsigned &&
-                                           it->type() == json::value_t::number_integer && it->get<std::int64_t>() >= 0);
-    if (!ok) throw unreadable{{}, std::string("\"") + name + "\" must be " + what};
-    return *it;
-}
-
-std::string text(const json& j, const char* name) {
-    return field(j, name, json::value_t::string, "a string").get<std::string>();
-}
-
-actor actor_of(const json& j) {
-    const json& a = field(j, "actor", json::value_t::object, "an object {\"id\":…,\"roles\":[…]}");
-    actor who;
-    who.id = text(a, "id");
-    if (const auto roles = a.find("roles"); roles != a.end()) {
-        if (!roles->is_array()) throw unreadable{{}, "\"actor\".\"roles\" must be an array of strings"};
-        for (const auto& r : *roles) {
-            if (!r.is_string()) throw unreadable{{}, "\"actor\".\"roles\" must be an array of strings"};
-            who.roles.push_back(r.get<std::string>());
-        }
-    }
-    return who;
-}
-
-// Named values (initial variables or event fields), each converted for its declared type.
-template <class TypeOf>
-payload values_of(const json& j, const char* name, TypeOf type_of) {
-    payload out;
-    const auto it = j.find(name);
-    if (it == j.end()) return out;
-    if (!it->is_object()) throw unreadable{{}, std::string("\"") + name + "\" must be an object"};
-    for (const auto& [k, v] : it->items()) {
-        try {
-            out.set(k, to_value(v, type_of(k)));
-        } catch (const std::invalid_argument& x) {
-            throw unreadable{{}, std::string("\"") + name + "\".\"" + k + "\": " + x.what()};
-        }
-    }
-    return out;
-}
-
-// What a line says, applied to `e`: the result and the case it named (0: none).
-struct applied {
-    result r;
-    case_id id = 0;
-};
-
-applied apply(engine& e, const json& in, const std::string& key) {
-    const std::string op = text(in, "op");
-    time_point at;
-    if (!parse_instant(text(in, "at"), at))
-        throw unreadable{{}, "\"at\" must be an ISO 8601 instant with an offset, like 2025-01-24T14:30:00+08:00"};
-    auto keyed = e.with_key(key);
-    if (op == "advance") return {keyed.advance(at), 0};
-    const case_id id = field(in, "case", json::value_t::number_unsigned, "a non-negative integer").get<case_id>();
-    const actor who = actor_of(in);
-    if (op == "start") {
-        const std::string procedure = text(in, "procedure");
-        const auto p = e.find_program(procedure);
-        const payload vars = values_of(in, "variables", [&](const std::string& name) -> std::optional<value_type> {
-            const auto v = p ? p->find_variable(name) : std::nullopt;
-            return v ? std::optional(p->variables()[*v].type) : std::nullopt;
-        });
-        return {keyed.start(procedure, id, vars, at, who), id};
-    }
-    if (op == "dispatch") {
-        const std::string event = text(in, "event");
-        const program* p = e.contains(id) ? &e.get(id).prog() : nullptr;
-        const auto ev = p ? p->find_event(event) : std::nullopt;
-        const payload fields = values_of(in, "fields", [&](const std::string& name) -> std::optional<value_type> {
-            if (!ev) return std::nullopt;
-            for (const auto& f : p->events()[*ev].payload)
-                if (f.name == name) return f.type;
-            return std::nullopt;
-        });
-        return {keyed.dispatch(id, event, fields, at, who), id};
-    }
-    if (op == "assign") return {keyed.assign(id, text(in, "duty"), text(in, "person"), at, who), id};
-    throw unreadable{{}, "\"op\" must be start, dispatch, assign or advance, not \"" + op + "\""};
-}
-
-json output_line(const std::optional<std::string>& key, std::string_view outcome_name, std::string_view code,
-                 const std::string& state, bool replayed, const std::string& reason) {
-    json line{{"key", key ? json(*key) : json(nullptr)},
-              {"outcome", outcome_name},
-              {"code", code},
-              {"state", state},
-              {"replayed", replayed}};
-    if (!reason.empty()) line["reason"] = reason;
-    return line;
-}
-
-// The line for an input: a keyed input's from its record, so that a replay repeats it.
-json line_for(const engine& e, const std::optional<std::string>& key, const applied& a) {
-    if (key && a.r.code != codes::key_reused)
-        if (const auto rec = e.recorded(*key))
-            return output_line(key, to_string(rec->kind), rec->code, rec->state, a.r.replayed, rec->reason);
-    const std::string state = a.id != 0 && e.contains(a.id) ? e.get(a.id).path() : std::string();
-    return output_line(key, to_string(a.r.kind), a.r.code, state, a.r.replayed, a.r.reason);
-}
 
 void write_file(const std::string& path, const std::string& body) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -278,54 +168,30 @@ int drive(int fd, const std::string& store, const std::string& sync, const std::
             continue;
         }
         ++number;
-        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-        std::optional<std::string> key;
-        std::string out;
-        try {
-            json in;
-            try {
-                in = json::parse(line);
-            } catch (const json::parse_error& x) {
-                throw unreadable{{}, std::string("not JSON: ") + x.what()};
-            }
-            if (!in.is_object()) throw unreadable{{}, "an input is a JSON object"};
-            if (const auto k = in.find("key"); k != in.end()) {
-                if (!k->is_string() || k->get_ref<const std::string&>().empty())
-                    throw unreadable{{}, "\"key\" must be a non-empty string"};
-                key = k->get<std::string>();
-            }
-            try {
-                const applied a = apply(e, in, key.value_or(std::string()));
-                out = line_for(e, key, a).dump() + "\n";
-                if (a.r.code == codes::store_write_failed && !a.r.replayed) {
-                    // The store cannot take writes: what it holds is printed, then stop.
-                    const std::size_t kept = db ? db->unflushed() : 0;
-                    if (kept == waiting.size()) {
-                        try {
-                            commit();
-                        } catch (const careflow::error&) {
-                            waiting.clear();
-                        }
-                    } else {
-                        waiting.clear(); // the batch was lost with its commit
-                    }
-                    std::fwrite(out.data(), 1, out.size(), stdout);
-                    std::fflush(stdout);
-                    std::cerr << "careflow: line " << number << ": the store refused the input: " << a.r.reason
-                              << "\n";
-                    return 2;
+        line_outcome got_line = apply_line(e, line);
+        if (got_line.what == line_outcome::kind::blank) continue;
+        if (got_line.what == line_outcome::kind::stop) {
+            commit();
+            std::cerr << "careflow: line " << number << ": " << got_line.why << "\n";
+            return 2;
+        }
+        std::string out = std::move(got_line.line);
+        if (got_line.write_failed) {
+            // The store cannot take writes: what it holds is printed, then stop.
+            const std::size_t kept = db ? db->unflushed() : 0;
+            if (kept == waiting.size()) {
+                try {
+                    commit();
+                } catch (const careflow::error&) {
+                    waiting.clear();
                 }
-            } catch (unreadable& u) {
-                u.key = key;
-                throw;
+            } else {
+                waiting.clear(); // the batch was lost with its commit
             }
-        } catch (const unreadable& u) {
-            if (!u.key) {
-                commit();
-                std::cerr << "careflow: line " << number << ": " << u.why << "\n";
-                return 2;
-            }
-            out = output_line(u.key, "error", "careflow.cli.bad_input", "", false, u.why).dump() + "\n";
+            std::fwrite(out.data(), 1, out.size(), stdout);
+            std::fflush(stdout);
+            std::cerr << "careflow: line " << number << ": the store refused the input: " << got_line.why << "\n";
+            return 2;
         }
         if (waiting.empty()) batch_began = std::chrono::steady_clock::now();
         waiting.push_back(std::move(out));

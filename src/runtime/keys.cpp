@@ -70,6 +70,11 @@ std::string_view known_code(std::string_view code) {
     return *others.emplace(code).first;
 }
 
+// What identifies a keyed input: the host's request text when it gave one, else its content.
+std::uint64_t ident(std::string_view request, const fingerprint& content) {
+    return request.empty() ? content.get() : fingerprint().add("request").add(request).get();
+}
+
 } // namespace
 
 namespace detail {
@@ -117,7 +122,7 @@ void engine_impl::record_key(const result& r, std::size_t first) {
 result keyed_input::start(const std::shared_ptr<const program>& p, case_id id, const payload& variables,
                           time_point now, const actor& who) {
     const auto name = p ? p->qualified_name() : std::string();
-    const detail::input_key k{key_, fingerprint().add("start").add(id).add(name).fields_of(variables).actor_of(who).get(), id};
+    const detail::input_key k{key_, ident(request_, fingerprint().add("start").add(id).add(name).fields_of(variables).actor_of(who)), id};
     return e_.impl_->with_key(k, [&] { return e_.start(p, id, variables, now, who); });
 }
 
@@ -126,13 +131,13 @@ result keyed_input::start(std::string_view procedure, case_id id, const payload&
     // By name: the name resolves to the installed program, so both spellings of a start match.
     const auto* in = e_.impl_->find_program(procedure);
     const auto name = in ? in->p->qualified_name() : std::string(procedure);
-    const detail::input_key k{key_, fingerprint().add("start").add(id).add(name).fields_of(variables).actor_of(who).get(), id};
+    const detail::input_key k{key_, ident(request_, fingerprint().add("start").add(id).add(name).fields_of(variables).actor_of(who)), id};
     return e_.impl_->with_key(k, [&] { return e_.start(procedure, id, variables, now, who); });
 }
 
 result keyed_input::dispatch(case_id id, std::string_view event, const payload& fields, time_point now,
                              const actor& who) {
-    const detail::input_key k{key_, fingerprint().add("dispatch").add(id).add(event).fields_of(fields).actor_of(who).get(), id};
+    const detail::input_key k{key_, ident(request_, fingerprint().add("dispatch").add(id).add(event).fields_of(fields).actor_of(who)), id};
     return e_.impl_->with_key(k, [&] { return e_.dispatch(id, event, fields, now, who); });
 }
 
@@ -143,12 +148,12 @@ result keyed_input::dispatch(case_id id, std::string_view event, time_point now,
 
 result keyed_input::assign(case_id id, std::string_view duty, std::string_view person, time_point now,
                            const actor& who) {
-    const detail::input_key k{key_, fingerprint().add("assign").add(id).add(duty).add(person).actor_of(who).get(), id};
+    const detail::input_key k{key_, ident(request_, fingerprint().add("assign").add(id).add(duty).add(person).actor_of(who)), id};
     return e_.impl_->with_key(k, [&] { return e_.assign(id, duty, person, now, who); });
 }
 
 result keyed_input::advance(time_point now) {
-    const detail::input_key k{key_, fingerprint().add("advance").get(), 0};
+    const detail::input_key k{key_, ident(request_, fingerprint().add("advance")), 0};
     return e_.impl_->with_key(k, [&] { return e_.advance(now); });
 }
 

@@ -190,7 +190,10 @@ struct engine_options {
 /// not compared, a re-sent input may carry a later one) is an error result
 /// (`careflow.runtime.key_reused`) that changes nothing. An empty key is no key. This is
 /// how a host that crashed between "the store committed" and "I saw the answer" re-sends
-/// safely. Use it at once: it refers to the engine and the key it was made with.
+/// safely. A host that has its own identity for a request (the raw request without its
+/// time, say) may give it as `request` to `with_key`: inputs are then the same exactly
+/// when their keys' requests are. Use the object at once: it refers to the engine, the
+/// key and the request it was made with.
 class keyed_input {
 public:
     result start(const std::shared_ptr<const program>& p, case_id id, const payload& variables, time_point now,
@@ -203,9 +206,10 @@ public:
 
 private:
     friend class engine;
-    keyed_input(engine& e, std::string_view key) : e_(e), key_(key) {}
+    keyed_input(engine& e, std::string_view key, std::string_view request) : e_(e), key_(key), request_(request) {}
     engine& e_;
     std::string_view key_;
+    std::string_view request_;
 };
 
 /// Runs cases.
@@ -260,7 +264,10 @@ public:
     result advance(time_point now);
     /// The next input made through the returned object carries `key`, the host's
     /// idempotency key (see `keyed_input`): `e.with_key("k2").dispatch(17, "answer", now, op)`.
-    [[nodiscard]] keyed_input with_key(std::string_view key) { return keyed_input(*this, key); }
+    /// With `request`, the input is identified by that text instead of by its content.
+    [[nodiscard]] keyed_input with_key(std::string_view key, std::string_view request = {}) {
+        return keyed_input(*this, key, request);
+    }
     /// The input recorded under `key`, or nothing. A durable engine asks its store (which
     /// keeps every key); an engine in memory keeps the keys of its own life (they are not
     /// part of snapshots).
