@@ -7,6 +7,7 @@
 
 #include <csignal>
 #include <sys/resource.h>
+#include <sys/wait.h>
 
 using namespace careflow;
 using namespace careflow::test;
@@ -274,4 +275,41 @@ TEST_CASE("a full disk is the error result of the input being written; the engin
         // With room again, the engine goes on.
         REQUIRE(e.start("hotline_call", 5000, {}, now + hours(1), staff[0]).applied());
     }
+}
+
+TEST_CASE("a read-only store file: reads and replays work, the first write is that input's error result") {
+    scratch tmp;
+    const std::string path = tmp.file("c.db");
+    std::string durable_state;
+    {
+        sqlite_store s(path);
+        engine e = opened(s);
+        REQUIRE(e.with_key("a").start("hotline_call", 1, {}, t0, op).applied());
+        durable_state = e.snapshot();
+    }
+    fs::permissions(path, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+    fs::permissions(tmp.dir, fs::perms::all); // SQLite makes its shared-memory file beside it
+    // In a child that cannot write the file (root can write anything: it becomes nobody).
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(3);
+        try {
+            sqlite_store s(path);
+            engine e = opened(s);
+            if (e.snapshot() != durable_state) ::_exit(4);
+            if (!e.with_key("a").start("hotline_call", 1, {}, t0, op).replayed) ::_exit(5);
+            const auto r = e.dispatch(1, "answer", t0 + seconds(2), op);
+            if (r.code != codes::store_write_failed) ::_exit(6);
+            if (e.snapshot() != durable_state) ::_exit(7); // the answer did not happen
+        } catch (const std::exception& x) {
+            std::fprintf(stderr, "%s\n", x.what());
+            ::_exit(8);
+        }
+        ::_exit(0);
+    }
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
 }
