@@ -313,3 +313,39 @@ TEST_CASE("a read-only store file: reads and replays work, the first write is th
     REQUIRE(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 0);
 }
+
+TEST_CASE("a corrupt page is careflow.store.corrupt, and the engine is left as it was") {
+    scratch tmp;
+    const std::string path = tmp.file("c.db");
+    {
+        sqlite_store s(path);
+        engine e = opened(s);
+        std::mt19937_64 rng(14);
+        time_point now = t0;
+        case_id next = 1;
+        for (int i = 0; i < 300; ++i) one_input(e, rng, now, next);
+    }
+    // Overwrite every page but the first (the schema) with noise: the tables' pages are gone.
+    const auto size = fs::file_size(path);
+    REQUIRE(size > 3 * 4096);
+    {
+        std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+        std::mt19937 noise(1);
+        for (std::uintmax_t at = 4096; at < size; ++at) {
+            f.seekp(static_cast<std::streamoff>(at));
+            f.put(static_cast<char>(noise()));
+        }
+    }
+    engine e;
+    setup(e);
+    REQUIRE(e.start("hotline_call", 99, {}, t0, op).applied());
+    const std::string before = e.snapshot();
+    try {
+        sqlite_store s(path);
+        CHECK_THROWS_WITH_AS(e.open(s), doctest::Contains("careflow.store.corrupt"), careflow::error);
+    } catch (const careflow::error& x) { // or already when the file is opened
+        CHECK(std::string(x.id()) == "careflow.store.corrupt");
+    }
+    CHECK(e.snapshot() == before);
+    CHECK_FALSE(e.durable());
+}
