@@ -190,3 +190,50 @@ TEST_CASE("an online backup opens as the same engine; a durable engine refuses r
     CHECK_THROWS_WITH_AS(s.backup(tmp.file("no/such/folder/b.db")), doctest::Contains("careflow.store.backup_failed"),
                          careflow::error);
 }
+
+TEST_CASE("archiving the journal moves old lines to another file; the store goes on, and a repeat settles") {
+    scratch tmp;
+    const std::string path = tmp.file("c.db"), archive = tmp.file("archive.db");
+    sqlite_store s(path, {.sync = durability::batch});
+    engine e = opened(s);
+    std::mt19937_64 rng(21);
+    time_point now = t0;
+    case_id next = 1;
+    for (int i = 0; i < 200; ++i) one_input(e, rng, now, next);
+    const std::string whole = stored_journal(s);
+    const auto size = e.journal_size();
+    REQUIRE(size > 100);
+    CHECK(s.archive_journal(100, archive) == 100);
+    CHECK(s.journal_begin() == 100);
+    CHECK(s.journal(0, 10).empty());
+    // The archive holds the first 100 lines, the store the rest: together, the journal.
+    std::string joined;
+    {
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open(archive.c_str(), &db) == SQLITE_OK);
+        sqlite3_stmt* q = nullptr;
+        REQUIRE(sqlite3_prepare_v2(db, "SELECT line FROM careflow_journal ORDER BY pos", -1, &q, nullptr) == SQLITE_OK);
+        while (sqlite3_step(q) == SQLITE_ROW) joined += reinterpret_cast<const char*>(sqlite3_column_text(q, 0)) + std::string("\n");
+        sqlite3_finalize(q);
+        sqlite3_close(db);
+    }
+    joined += stored_journal(s);
+    CHECK(joined == whole);
+    // The engine goes on, and a reopened one takes positions on from the end.
+    for (int i = 0; i < 50; ++i) one_input(e, rng, now, next);
+    e.flush();
+    sqlite_store again(path);
+    engine reopened = opened(again);
+    CHECK(reopened.snapshot() == e.snapshot());
+    CHECK(reopened.journal_size() == e.journal_size());
+    // Everything but the last line; a second archive into the same file appends; a file
+    // that is not such an archive is refused with nothing moved.
+    CHECK(s.archive_journal(UINT64_MAX, archive) == e.journal_size() - 101);
+    CHECK(s.journal_begin() == e.journal_size() - 1);
+    CHECK(opened(again).journal_size() == e.journal_size());
+    sql(tmp.file("other.db"), "CREATE TABLE careflow_archive_meta(key TEXT PRIMARY KEY, value TEXT); "
+                              "INSERT INTO careflow_archive_meta VALUES ('format', 'something else')");
+    CHECK_THROWS_WITH_AS(s.archive_journal(UINT64_MAX, tmp.file("other.db")),
+                         doctest::Contains("careflow.store.archive_failed"), careflow::error);
+    CHECK(s.journal_begin() == e.journal_size() - 1);
+}

@@ -2,7 +2,7 @@
 // the journal (each fire entry names its timer).
 #include "state_json.hpp"
 
-#include <careflow/store/store.hpp>
+#include <careflow/store/sqlite.hpp>
 
 #include <algorithm>
 #include <sstream>
@@ -18,9 +18,9 @@ void fire_counts::add(const journal_entry& e) {
     }
 }
 
-void fire_counts::add_store(store& s) {
+void fire_counts::add_store(sqlite_store& s) {
     constexpr std::uint64_t page = 20000;
-    for (std::uint64_t from = 0;; from += page) {
+    for (std::uint64_t from = s.journal_begin();; from += page) {
         const auto lines = s.journal(from, page);
         if (lines.empty()) break;
         std::ostringstream text;

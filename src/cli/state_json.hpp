@@ -12,7 +12,7 @@
 #include <unordered_map>
 
 namespace careflow {
-class store;
+class sqlite_store;
 }
 
 namespace careflow::cli {
@@ -22,8 +22,8 @@ namespace careflow::cli {
 class fire_counts {
 public:
     void add(const journal_entry& e);
-    /// Every journal entry of `s`, read in pages.
-    void add_store(store& s);
+    /// Every journal entry `s` holds (an archived part is not counted), read in pages.
+    void add_store(sqlite_store& s);
     [[nodiscard]] const std::map<std::string, std::uint64_t>* of(case_id id) const;
 
 private:

@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <iterator>
 #include <set>
 #include <string_view>
@@ -135,6 +136,14 @@ int stored_version(sqlite3* db, const std::string& path) {
                     std::to_string(sqlite_store::schema_version));
 }
 
+// Journal lines held: positions 0 to this − 1 (the last line is never archived).
+std::uint64_t load_journal_size(sqlite3* db) {
+    statement size(db, "SELECT coalesce(max(pos) + 1, 0) FROM careflow_journal");
+    const auto n = size.step("careflow.store.corrupt") ? static_cast<std::uint64_t>(size.integer(0)) : 0;
+    size.reset();
+    return n;
+}
+
 std::string_view outcome_name(outcome o) { return to_string(o); }
 
 outcome outcome_named(std::string_view s) {
@@ -238,9 +247,7 @@ stored_engine sqlite_store::load() {
     while (cases.step("careflow.store.corrupt"))
         out.cases.push_back(
             {static_cast<case_id>(cases.integer(0)), static_cast<std::uint64_t>(cases.integer(1)), cases.bytes(2)});
-    statement size(s.db, "SELECT coalesce(max(pos) + 1, 0) FROM careflow_journal");
-    if (size.step("careflow.store.corrupt")) out.journal_size = static_cast<std::uint64_t>(size.integer(0));
-    size.reset();
+    out.journal_size = load_journal_size(s.db);
     return out;
 }
 
@@ -327,6 +334,56 @@ std::optional<recorded_input> sqlite_store::recorded(std::string_view key) {
     q.reset();
     r.kind = outcome_named(kind);
     return r;
+}
+
+std::uint64_t sqlite_store::journal_begin() {
+    statement q(impl_->db, "SELECT coalesce(min(pos), 0) FROM careflow_journal");
+    const auto first = q.step("careflow.store.corrupt") ? static_cast<std::uint64_t>(q.integer(0)) : 0;
+    q.reset();
+    return first;
+}
+
+std::uint64_t sqlite_store::archive_journal(std::uint64_t before, const std::string& to) {
+    auto& s = *impl_;
+    s.commit_batch();
+    const std::uint64_t size = load_journal_size(s.db);
+    before = std::min<std::uint64_t>({before, size == 0 ? 0 : size - 1, INT64_MAX}); // the last line stays
+    const char* id = "careflow.store.archive_failed";
+    statement attach(s.db, "ATTACH DATABASE ? AS careflow_archive");
+    attach.text(1, to).run(id);
+    struct detach {
+        impl& s;
+        ~detach() { sqlite3_exec(s.db, "DETACH DATABASE careflow_archive", nullptr, nullptr, nullptr); }
+    } detached{s};
+    std::uint64_t moved = 0;
+    try {
+        // First the archive, committed on its own (a transaction over two files in WAL
+        // mode is not atomic across them), then the store lets go of the lines.
+        s.exec("PRAGMA careflow_archive.synchronous = FULL", id);
+        s.exec("BEGIN IMMEDIATE", id);
+        s.exec("CREATE TABLE IF NOT EXISTS careflow_archive.careflow_archive_meta(key TEXT PRIMARY KEY, value TEXT);"
+               "INSERT OR IGNORE INTO careflow_archive.careflow_archive_meta VALUES ('format', 'careflow-journal-archive');"
+               "CREATE TABLE IF NOT EXISTS careflow_archive.careflow_journal(pos INTEGER PRIMARY KEY, line TEXT NOT NULL)",
+               id);
+        statement kind(s.db, "SELECT value FROM careflow_archive.careflow_archive_meta WHERE key = 'format'");
+        if (!kind.step(id) || kind.str(0) != "careflow-journal-archive")
+            throw error(id, "'" + to + "' is not a careflow journal archive");
+        kind.reset();
+        statement copy(s.db, "INSERT OR IGNORE INTO careflow_archive.careflow_journal(pos, line) "
+                             "SELECT pos, line FROM main.careflow_journal WHERE pos < ?");
+        copy.bind(1, static_cast<std::int64_t>(before)).run(id);
+        s.exec("COMMIT", id);
+        s.exec("BEGIN IMMEDIATE", id);
+        statement drop(s.db, "DELETE FROM main.careflow_journal WHERE pos < ?");
+        drop.bind(1, static_cast<std::int64_t>(before)).run(id);
+        moved = static_cast<std::uint64_t>(sqlite3_changes64(s.db));
+        s.exec("COMMIT", id);
+    } catch (const error& x) {
+        s.rollback();
+        if (std::string_view(x.id()) == id) throw;
+        throw error(id, x.what());
+    }
+    return moved;
 }
 
 void sqlite_store::backup(const std::string& to) {

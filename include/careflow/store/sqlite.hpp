@@ -64,6 +64,15 @@ public:
     /// `careflow.store.newer_schema`; a copy that fails is `careflow.store.backup_failed`.
     /// A backup of an older schema is migrated when the restored store is opened.
     static void restore_backup(const std::string& from, const std::string& to);
+    /// Move the journal lines before position `before` (never the last one) out of the
+    /// store into the SQLite file `to`, made when missing and appended to when it is such
+    /// an archive; returns how many lines moved. The archive commits before the store lets
+    /// go of the lines, so a crash in between leaves them in both (archiving again settles
+    /// it), never in neither. Reads of the store's journal then begin at `journal_begin()`.
+    /// Throws `careflow.store.archive_failed` (nothing moved).
+    std::uint64_t archive_journal(std::uint64_t before, const std::string& to);
+    /// The first journal position the store still holds (0 until lines are archived).
+    [[nodiscard]] std::uint64_t journal_begin();
     /// Inputs written since the last commit (those a crash would lose): 0 in per-input mode,
     /// and in batch mode right after a commit.
     [[nodiscard]] std::size_t unflushed() const noexcept;
