@@ -98,6 +98,19 @@ private:
     int status_ = -1;
 };
 
+/// The lines of a text (without their newlines).
+inline std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> out;
+    std::size_t at = 0;
+    while (at < text.size()) {
+        const auto nl = text.find('\n', at);
+        out.push_back(text.substr(at, nl == std::string::npos ? std::string::npos : nl - at));
+        if (nl == std::string::npos) break;
+        at = nl + 1;
+    }
+    return out;
+}
+
 /// A finished run: exit status, standard output and standard error.
 struct ran {
     int status = -1;

@@ -83,6 +83,17 @@ inline void one_input(engine& e, std::mt19937_64& rng, time_point& now, case_id&
     }
 }
 
+/// A seeded stream of random inputs (`one_input`), fed a few at a time.
+struct random_stream {
+    std::mt19937_64 rng;
+    time_point now = t0;
+    case_id next = 1;
+    explicit random_stream(std::uint64_t seed) : rng(seed) {}
+    void feed(engine& e, int n) {
+        for (int i = 0; i < n; ++i) one_input(e, rng, now, next);
+    }
+};
+
 inline std::string journal_text(const engine& e) {
     std::ostringstream out;
     write_journal(out, e.journal(), false);

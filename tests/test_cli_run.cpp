@@ -23,13 +23,6 @@ std::string write(const scratch& tmp, const std::string& name, const std::string
     return path;
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string l; std::getline(in, l);) out.push_back(l);
-    return out;
-}
-
 std::string read_file(const std::string& path) { return bytes_of(path); }
 
 // One call through the hotline to its follow-up callbacks (which it spawns on `record`).

@@ -140,13 +140,6 @@ std::string make_stream(std::uint64_t seed, int count) {
     return out;
 }
 
-std::vector<std::string> split_lines(const std::string& text) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string l; std::getline(in, l);) out.push_back(l);
-    return out;
-}
-
 // A printed line without its "replayed" flag, for comparing a replay with the first print.
 std::string unflagged(const std::string& line) {
     auto j = ordered_json::parse(line);
@@ -164,7 +157,7 @@ TEST_CASE("killed with SIGKILL at random moments, careflow run loses no acknowle
     std::ofstream(stream, std::ios::binary) << make_stream(20250106, inputs);
     const std::vector<std::string> keys = [&] {
         std::vector<std::string> k;
-        for (const auto& l : split_lines(bytes_of(stream))) k.push_back(ordered_json::parse(l).at("key"));
+        for (const auto& l : lines_of(bytes_of(stream))) k.push_back(ordered_json::parse(l).at("key"));
         return k;
     }();
     REQUIRE(static_cast<int>(keys.size()) == inputs);
@@ -173,7 +166,7 @@ TEST_CASE("killed with SIGKILL at random moments, careflow run loses no acknowle
     const ran reference = run_to_end({cli, "run", "--builtin", "--inputs", stream, "--final-state",
                                       tmp.file("ref.json"), "--journal", tmp.file("ref.journal")});
     REQUIRE(reference.status == 0);
-    const auto expected = split_lines(reference.out);
+    const auto expected = lines_of(reference.out);
     REQUIRE(expected.size() == keys.size());
     std::map<std::string, int> outcomes;
     for (const auto& l : expected) ++outcomes[ordered_json::parse(l).at("outcome").get<std::string>()];
@@ -227,7 +220,7 @@ TEST_CASE("killed with SIGKILL at random moments, careflow run loses no acknowle
         const ran last = run_to_end({cli, "run", "--builtin", "--store", store, "--sync", mode, "--inputs", stream,
                                      "--journal", tmp.file(mode + ".journal")});
         REQUIRE(last.status == 0);
-        const auto lines = split_lines(last.out);
+        const auto lines = lines_of(last.out);
         REQUIRE(lines.size() == keys.size());
         for (std::size_t i = 0; i < lines.size(); ++i) check_line(i, lines[i]);
         MESSAGE(mode << ": " << killed << " kills (" << mid_recovery << " during recovery), " << acked

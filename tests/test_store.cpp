@@ -176,10 +176,8 @@ TEST_CASE("an online backup opens as the same engine; a durable engine refuses r
     scratch tmp;
     sqlite_store s(tmp.file("c.db"));
     engine e = opened(s);
-    std::mt19937_64 rng(3);
-    time_point now = t0;
-    case_id next = 1;
-    for (int i = 0; i < 200; ++i) one_input(e, rng, now, next);
+    random_stream inputs(3);
+    inputs.feed(e, 200);
     s.backup(tmp.file("backup.db"));
     sqlite_store b(tmp.file("backup.db"));
     engine restored = opened(b);
@@ -196,10 +194,8 @@ TEST_CASE("archiving the journal moves old lines to another file; the store goes
     const std::string path = tmp.file("c.db"), archive = tmp.file("archive.db");
     sqlite_store s(path, {.sync = durability::batch});
     engine e = opened(s);
-    std::mt19937_64 rng(21);
-    time_point now = t0;
-    case_id next = 1;
-    for (int i = 0; i < 200; ++i) one_input(e, rng, now, next);
+    random_stream inputs(21);
+    inputs.feed(e, 200);
     const std::string whole = stored_journal(s);
     const auto size = e.journal_size();
     REQUIRE(size > 100);
@@ -220,7 +216,7 @@ TEST_CASE("archiving the journal moves old lines to another file; the store goes
     joined += stored_journal(s);
     CHECK(joined == whole);
     // The engine goes on, and a reopened one takes positions on from the end.
-    for (int i = 0; i < 50; ++i) one_input(e, rng, now, next);
+    inputs.feed(e, 50);
     e.flush();
     sqlite_store again(path);
     engine reopened = opened(again);

@@ -165,10 +165,8 @@ TEST_CASE("a version-1 store is migrated when opened, and goes on as the same en
     {
         sqlite_store s(path);
         engine e = opened(s);
-        std::mt19937_64 rng(11);
-        time_point now = t0;
-        case_id next = 1;
-        for (int i = 0; i < 120; ++i) one_input(e, rng, now, next);
+        random_stream inputs(11);
+        inputs.feed(e, 120);
         before = e.snapshot();
     }
     // What version 1 held: the same tables without the keys.
@@ -202,13 +200,11 @@ TEST_CASE("a backup restores into a store as a library call; a bad backup writes
     {
         sqlite_store s(path);
         engine e = opened(s);
-        std::mt19937_64 rng(12);
-        time_point now = t0;
-        case_id next = 1;
-        for (int i = 0; i < 150; ++i) one_input(e, rng, now, next);
+        random_stream inputs(12);
+        inputs.feed(e, 150);
         s.backup(copy);
         at_backup = e.snapshot();
-        for (int i = 0; i < 50; ++i) one_input(e, rng, now, next); // the store moves on
+        inputs.feed(e, 50); // the store moves on
         REQUIRE(e.snapshot() != at_backup);
     }
     sqlite_store::restore_backup(copy, path);
@@ -240,10 +236,8 @@ TEST_CASE("a full disk is the error result of the input being written; the engin
         const std::string path = tmp.file("c.db");
         sqlite_store s(path, {.sync = mode, .batch_inputs = 8});
         engine e = opened(s);
-        std::mt19937_64 rng(13);
-        time_point now = t0;
-        case_id next = 1;
-        for (int i = 0; i < 40; ++i) one_input(e, rng, now, next);
+        random_stream inputs(13);
+        inputs.feed(e, 40);
         e.flush();
         // The process may write no byte past the files' present sizes plus a little: the
         // disk is full for it (EFBIG, which SQLite reports as a full disk or an I/O error).
@@ -259,7 +253,7 @@ TEST_CASE("a full disk is the error result of the input being written; the engin
         for (int i = 0; i < 400 && refused == 0; ++i) {
             const std::string before = e.snapshot();
             const auto r = e.start(progs()[static_cast<std::size_t>(i) % progs().size()], 1000 + static_cast<case_id>(i),
-                                   {}, now + seconds(i), staff[0]);
+                                   {}, inputs.now + seconds(i), staff[0]);
             if (r.code == codes::store_write_failed) {
                 ++refused;
                 // per input: the input did not happen; batch: the engine went back to the last commit
@@ -273,7 +267,7 @@ TEST_CASE("a full disk is the error result of the input being written; the engin
         sqlite_store again(path);
         CHECK(opened(again).snapshot() == after); // the engine is what the store holds
         // With room again, the engine goes on.
-        REQUIRE(e.start("hotline_call", 5000, {}, now + hours(1), staff[0]).applied());
+        REQUIRE(e.start("hotline_call", 5000, {}, inputs.now + hours(1), staff[0]).applied());
     }
 }
 
@@ -320,10 +314,8 @@ TEST_CASE("a corrupt page is careflow.store.corrupt, and the engine is left as i
     {
         sqlite_store s(path);
         engine e = opened(s);
-        std::mt19937_64 rng(14);
-        time_point now = t0;
-        case_id next = 1;
-        for (int i = 0; i < 300; ++i) one_input(e, rng, now, next);
+        random_stream inputs(14);
+        inputs.feed(e, 300);
     }
     // Overwrite every page but the first (the schema) with noise: the tables' pages are gone.
     const auto size = fs::file_size(path);

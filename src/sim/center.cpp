@@ -96,18 +96,19 @@ std::string center_report::json() const {
         if (ci) to[std::string(name) + "_ci95"] = e.ci95;
     };
     nlohmann::ordered_json out{{"replications", config.hotline.replications}, {"seed", config.hotline.seed}};
-    put(out, "calls", calls);
-    put(out, "callbacks", callbacks);
-    put(out, "appointments", appointments);
-    put(out, "three_ring_rate", three_ring_rate);
-    put(out, "callback_on_time_rate", callback_on_time_rate);
-    put(out, "confirmation_rate", confirmation_rate);
-    put(out, "late_cancellation_rate", late_cancellation_rate);
-    put(out, "no_show_rate", no_show_rate);
-    put(out, "complaint_rate", complaint_rate);
-    put(out, "responsibility_rate", responsibility_rate);
-    put(out, "first_visits", first_visits);
-    put(out, "complaints", complaints);
+    for (const auto& [name, e] : {std::pair<const char*, const estimate*>{"calls", &calls},
+                                  {"callbacks", &callbacks},
+                                  {"appointments", &appointments},
+                                  {"three_ring_rate", &three_ring_rate},
+                                  {"callback_on_time_rate", &callback_on_time_rate},
+                                  {"confirmation_rate", &confirmation_rate},
+                                  {"late_cancellation_rate", &late_cancellation_rate},
+                                  {"no_show_rate", &no_show_rate},
+                                  {"complaint_rate", &complaint_rate},
+                                  {"responsibility_rate", &responsibility_rate},
+                                  {"first_visits", &first_visits},
+                                  {"complaints", &complaints}})
+        put(out, name, *e);
     auto clocks_out = nlohmann::ordered_json::array();
     for (const auto& c : clocks) {
         nlohmann::ordered_json one{{"procedure", c.procedure}, {"clock", c.clock}};
