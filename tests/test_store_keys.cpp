@@ -88,6 +88,13 @@ TEST_CASE("a keyed input applies once; its key then returns the recorded result 
     CHECK(f.with_key("p").dispatch(1, "nope", ba, t0 + seconds(2), op).replayed);
     CHECK(f.with_key("p").dispatch(1, "nope", other, t0 + seconds(2), op).code == codes::key_reused);
     CHECK(r.code == codes::unknown_event);
+    // Restoring a snapshot forgets an engine's keys in memory: they named inputs of the
+    // state it replaces.
+    const std::string earlier = f.snapshot();
+    REQUIRE(f.with_key("late").advance(t0 + hours(1)).applied());
+    f.restore(earlier);
+    CHECK_FALSE(f.recorded("late"));
+    CHECK_FALSE(f.with_key("late").advance(t0 + hours(1)).replayed);
 }
 
 TEST_CASE("a host's own request text identifies a keyed input instead of its content") {

@@ -269,8 +269,10 @@ public:
         return keyed_input(*this, key, request);
     }
     /// The input recorded under `key`, or nothing. A durable engine asks its store (which
-    /// keeps every key); an engine in memory keeps the keys of its own life (they are not
-    /// part of snapshots).
+    /// keeps every key; a store that cannot answer throws its `careflow.store.*` error, here
+    /// and from a keyed input, with nothing changed); an engine in memory keeps the keys of
+    /// its own life in memory (they are not part of snapshots, and `restore` forgets them:
+    /// they named inputs of the state it replaces).
     [[nodiscard]] std::optional<recorded_input> recorded(std::string_view key) const;
 
     [[nodiscard]] bool contains(case_id id) const;
