@@ -188,3 +188,38 @@ TEST_CASE("calendar arithmetic refuses instants that are not finite") {
         CHECK_THROWS_AS((void)c.between(t, t), careflow::error);
     }
 }
+
+TEST_CASE("the order of the builder's calls never changes a calendar (24x7 with hours and exceptions)") {
+    // Issue 15, finding 1: always_open(+8h), then Saturday's hours, then a holiday gave a
+    // calendar closed on every day but Saturday; with the holiday first, open all week.
+    using boost::date_time::Saturday;
+    const std::vector<opening> saturday{{hours(10), hours(16)}};
+    const date holiday(2025, 3, 5);
+    const calendar hours_first = calendar::always_open(hours(8)).hours(Saturday, saturday).holiday(holiday);
+    const calendar holiday_first = calendar::always_open(hours(8)).holiday(holiday).hours(Saturday, saturday);
+    calendar weekdays_first = calendar::always_open(hours(8));
+    weekdays_first.weekdays({{hours(9), hours(18)}}).holiday(holiday);
+    calendar weekdays_last = calendar::always_open(hours(8));
+    weekdays_last.holiday(holiday).weekdays({{hours(9), hours(18)}});
+    for (const calendar* c : {&hours_first, &holiday_first}) {
+        CHECK(c->is_working_day(date(2025, 3, 3))); // Monday: open all day, as before any call
+        CHECK(c->is_open(local(2025, 3, 3, 3, 0)));
+        CHECK_FALSE(c->is_working_day(holiday));
+        CHECK(c->is_open(local(2025, 3, 8, 10, 0))); // Saturday's hours
+        CHECK_FALSE(c->is_open(local(2025, 3, 8, 9, 59)));
+    }
+    CHECK(weekdays_first.is_open(local(2025, 3, 9, 3, 0))); // Sunday, not named: open all day
+    CHECK_FALSE(weekdays_first.is_open(local(2025, 3, 3, 8, 59)));
+    // The same answers, instant by instant, over two weeks around the holiday.
+    for (int m = 0; m < 14 * 24 * 60; m += 7) {
+        const time_point t = local(2025, 2, 27, 0, 0) + boost::posix_time::minutes(m);
+        CHECK(hours_first.is_open(t) == holiday_first.is_open(t));
+        CHECK(weekdays_first.is_open(t) == weekdays_last.is_open(t));
+        CHECK(hours_first.add(t, hours(30)) == holiday_first.add(t, hours(30)));
+        CHECK(weekdays_first.between(t, t + hours(100)) == weekdays_last.between(t, t + hours(100)));
+    }
+    // A bad interval changes nothing, even on a 24x7 calendar.
+    calendar c;
+    CHECK_THROWS_AS(c.hours(Saturday, {{hours(12), hours(9)}}), careflow::error);
+    CHECK(c.is_24x7());
+}

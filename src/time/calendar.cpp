@@ -59,11 +59,19 @@ calendar calendar::business(duration utc_offset) {
     return c;
 }
 
+void calendar::leave_24x7() {
+    // A 24×7 calendar given hours or exceptions becomes a business calendar open all day on
+    // every day not told otherwise, whatever is set first (the result never depends on the
+    // order of the calls).
+    if (!always_) return;
+    always_ = false;
+    for (auto& w : week_) w = {{0, ticks_per_day}};
+}
+
 calendar& calendar::hours(boost::gregorian::greg_weekday day, std::vector<opening> intervals) {
-    if (always_) {
-        always_ = false; // setting hours turns a 24×7 calendar into a business one
-    }
-    week_[day.as_number()] = checked(std::move(intervals));
+    auto checked_hours = checked(std::move(intervals)); // a bad interval changes nothing
+    leave_24x7();
+    week_[day.as_number()] = std::move(checked_hours);
     reindex();
     return *this;
 }
@@ -77,13 +85,9 @@ calendar& calendar::holiday(boost::gregorian::date day) { return working_day(day
 
 calendar& calendar::working_day(boost::gregorian::date day, std::vector<opening> intervals) {
     if (day.is_special()) throw error("careflow.calendar.bad_date", "a calendar date must be a real date");
-    if (always_) {
-        // A 24×7 calendar with exceptions becomes a business calendar open all day by default.
-        always_ = false;
-        for (auto& w : week_) w = {{0, ticks_per_day}};
-    }
+    auto hours = checked(std::move(intervals)); // a bad interval changes nothing
+    leave_24x7();
     const std::int64_t n = day_number(day);
-    auto hours = checked(std::move(intervals));
     auto it = std::lower_bound(exceptions_.begin(), exceptions_.end(), n,
                                [](const exception_day& e, std::int64_t d) { return e.day < d; });
     const ticks total = total_of(hours);

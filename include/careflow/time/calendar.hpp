@@ -45,6 +45,8 @@ public:
 
     /// Replace the opening hours of one weekday. Throws `careflow::error`
     /// ("careflow.calendar.bad_hours") for an empty, reversed, out-of-day or overlapping interval.
+    /// On a 24×7 calendar (`always_open`), hours and dated exceptions replace only what they
+    /// name: every other day stays open all day, whatever order the calls come in.
     calendar& hours(boost::gregorian::greg_weekday day, std::vector<opening> intervals);
     /// The same hours Monday to Friday.
     calendar& weekdays(const std::vector<opening>& intervals);
@@ -98,6 +100,7 @@ private:
     using intervals = std::vector<std::pair<ticks, ticks>>;
 
     void reindex();
+    void leave_24x7();
     [[nodiscard]] const intervals& day_hours(std::int64_t day) const noexcept;
     [[nodiscard]] ticks day_total(std::int64_t day) const noexcept;
     [[nodiscard]] std::size_t exceptions_before(std::int64_t day) const noexcept;
