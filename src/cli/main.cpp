@@ -1,4 +1,5 @@
-// careflow: simulate a hotline or a whole center, staff a line, list and draw procedures.
+// careflow: simulate a hotline or a whole center, staff a line, list and draw procedures;
+// run inputs on a store, inspect it, back it up (run.cpp, store_commands.cpp).
 //
 //   careflow simulate hotline [options] [--json]
 //   careflow simulate center  [options] [--json]
