@@ -53,7 +53,8 @@ public:
     child(const child&) = delete;
     child& operator=(const child&) = delete;
 
-    /// The next line of output (without its newline); false at the end of the output.
+    /// The next line of output (without its newline); false at the end of the output. A
+    /// last fragment without its newline (a process killed while writing) is no line.
     bool line(std::string& out) {
         for (;;) {
             if (const auto nl = buf_.find('\n'); nl != std::string::npos) {
@@ -65,10 +66,9 @@ public:
             const ssize_t n = ::read(fd_, chunk, sizeof chunk);
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0) {
-                if (buf_.empty()) return false;
-                out.swap(buf_); // a last line without its newline
+                fragment_ = std::move(buf_);
                 buf_.clear();
-                return true;
+                return false;
             }
             buf_.append(chunk, static_cast<std::size_t>(n));
         }
@@ -79,6 +79,8 @@ public:
         while (line(l)) all += l + "\n";
         return all;
     }
+    /// What was left after the last newline when the output ended.
+    [[nodiscard]] const std::string& fragment() const noexcept { return fragment_; }
     void kill() { ::kill(pid_, SIGKILL); }
     /// The exit status (a signal that ended it: 128 + its number).
     int wait() {
@@ -94,7 +96,7 @@ public:
 private:
     pid_t pid_ = -1;
     int fd_ = -1;
-    std::string buf_;
+    std::string buf_, fragment_;
     int status_ = -1;
 };
 
@@ -126,6 +128,7 @@ inline ran run_to_end(const std::vector<std::string>& argv, const std::string& s
     {
         child c(argv, stdin_path, name);
         r.out = c.rest();
+        r.out += c.fragment(); // a finished process's last words, newline or not
         r.status = c.wait();
     }
     if (FILE* f = std::fopen(name, "rb")) {

@@ -77,6 +77,18 @@ private:
     bool eof_ = false;
 };
 
+// One output line in one write(2): to a pipe, a line up to 4 KiB arrives whole or not at
+// all, so a reader of a process killed mid-output never sees half an acknowledgment.
+void write_line(const std::string& line) {
+    std::size_t done = 0;
+    while (done < line.size()) {
+        const ssize_t n = ::write(1, line.data() + done, line.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return; // the reader is gone (SIGPIPE is ignored): nothing more to tell it
+        done += static_cast<std::size_t>(n);
+    }
+}
+
 void write_file(const std::string& path, const std::string& body) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << body;
@@ -142,9 +154,8 @@ int drive(int fd, const std::string& store, const std::string& sync, const std::
     // Lines wait here until their inputs are durable (batch mode), then go out in order.
     std::vector<std::string> waiting;
     auto release = [&] {
-        for (const auto& l : waiting) std::fwrite(l.data(), 1, l.size(), stdout);
+        for (const auto& l : waiting) write_line(l);
         waiting.clear();
-        std::fflush(stdout);
     };
     auto commit = [&] {
         if (db && db->unflushed() > 0) db->flush();
@@ -188,8 +199,7 @@ int drive(int fd, const std::string& store, const std::string& sync, const std::
             } else {
                 waiting.clear(); // the batch was lost with its commit
             }
-            std::fwrite(out.data(), 1, out.size(), stdout);
-            std::fflush(stdout);
+            write_line(out);
             std::cerr << "careflow: line " << number << ": the store refused the input: " << got_line.why << "\n";
             return 2;
         }
