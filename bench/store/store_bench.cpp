@@ -186,8 +186,7 @@ private:
         std::abort();
     }
     sqlite3* db_ = nullptr;
-    sqlite3_stmt *header_ = nullptr, *dictionary_ = nullptr, *upsert_ = nullptr, *erase_ = nullptr,
-                 *journal_ = nullptr;
+    sqlite3_stmt *header_ = nullptr, *dictionary_ = nullptr, *upsert_ = nullptr, *erase_ = nullptr, *journal_ = nullptr;
     int batched_ = 0;
 };
 
@@ -250,8 +249,9 @@ void fsync_floor(benchmark::State& state) {
         {
             sqlite3* db = nullptr;
             sqlite3_open(path.c_str(), &db);
-            sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
-                             "CREATE TABLE t(pos INTEGER PRIMARY KEY, line TEXT NOT NULL)",
+            sqlite3_exec(db,
+                         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
+                         "CREATE TABLE t(pos INTEGER PRIMARY KEY, line TEXT NOT NULL)",
                          nullptr, nullptr, nullptr);
             sqlite3_stmt* ins = nullptr;
             sqlite3_prepare_v2(db, "INSERT INTO t(pos, line) VALUES (?, ?)", -1, &ins, nullptr);

@@ -18,7 +18,7 @@ struct usage_error : std::runtime_error {
 };
 
 inline po::variables_map parse(const std::vector<std::string>& args, const po::options_description& opts,
-                        const po::positional_options_description* positional = nullptr) {
+                               const po::positional_options_description* positional = nullptr) {
     po::variables_map vm;
     try {
         auto parser = po::command_line_parser(args).options(opts);
@@ -30,7 +30,6 @@ inline po::variables_map parse(const std::vector<std::string>& args, const po::o
     }
     return vm;
 }
-
 
 /// The file of a store named `sqlite:PATH` (the only kind this build has).
 inline std::string sqlite_path(const std::string& spec) {

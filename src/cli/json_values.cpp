@@ -113,7 +113,10 @@ bool parse_duration(std::string_view s, duration& out) {
         const std::size_t u = units.find(s[n]);
         if (u == std::string_view::npos || (last_unit != std::string_view::npos && u <= last_unit)) return false;
         last_unit = u;
-        const std::int64_t scale = time_part ? (u == 0 ? 3600 : u == 1 ? 60 : 1) * second
+        const std::int64_t scale = time_part ? (u == 0   ? 3600
+                                                : u == 1 ? 60
+                                                         : 1) *
+                                                   second
                                              : (u == 0 ? 7 * 86400 : 86400) * second;
         if (frac_scale > 1 && !(time_part && u == 2)) return false; // fractions of seconds only
         if (whole > limit / scale) return false;
@@ -131,8 +134,7 @@ std::string format_duration(duration d) {
     std::int64_t us = d.total_microseconds();
     std::string out = us < 0 ? "-PT" : "PT";
     if (us < 0) us = -us;
-    const std::int64_t h = us / 3'600'000'000, m = us / 60'000'000 % 60, s = us / 1'000'000 % 60,
-                       f = us % 1'000'000;
+    const std::int64_t h = us / 3'600'000'000, m = us / 60'000'000 % 60, s = us / 1'000'000 % 60, f = us % 1'000'000;
     if (h) out += fmt::format("{}H", h);
     if (m) out += fmt::format("{}M", m);
     if (s || f || (!h && !m)) {
@@ -171,8 +173,9 @@ value to_value(const json& j, std::optional<value_type> declared) {
         }
         return value(s);
     }
-    default: throw std::invalid_argument("a value must be a number, a boolean or a string, not " +
-                                         std::string(j.type_name()));
+    default:
+        throw std::invalid_argument("a value must be a number, a boolean or a string, not " +
+                                    std::string(j.type_name()));
     }
 }
 

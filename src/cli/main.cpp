@@ -27,7 +27,6 @@ using namespace careflow::cli;
 
 namespace {
 
-
 // "90s", "3m", "1.5h", "2d"; a bare number is seconds.
 double seconds_of(const std::string& text) {
     std::size_t used = 0;

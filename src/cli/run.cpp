@@ -111,13 +111,14 @@ int run(const std::vector<std::string>& args) {
         "inputs", po::value(&inputs)->required(), "JSON Lines file of inputs, or - for standard input")(
         "final-state", po::value(&final_state), "write the final state there (the JSON of 'careflow inspect --json')")(
         "journal", po::value(&journal_file), "write the whole journal there (text format) at the end")("help",
-                                                                                                         "this help");
+                                                                                                       "this help");
     if (std::find(args.begin(), args.end(), "--help") != args.end()) {
-        std::cout << "usage: careflow run --builtin [--store sqlite:PATH] [--sync input|batch] --inputs FILE|- "
-                     "[--final-state FILE] [--journal FILE]\n"
-                     "  one input per line: {\"key\":\"k1\",\"at\":\"2025-01-24T14:30:00+08:00\",\"op\":\"start\","
-                     "\"case\":17,\"procedure\":\"hotline_call\",\"actor\":{\"id\":\"op-7\",\"roles\":[\"operator\"]}}\n"
-                  << o;
+        std::cout
+            << "usage: careflow run --builtin [--store sqlite:PATH] [--sync input|batch] --inputs FILE|- "
+               "[--final-state FILE] [--journal FILE]\n"
+               "  one input per line: {\"key\":\"k1\",\"at\":\"2025-01-24T14:30:00+08:00\",\"op\":\"start\","
+               "\"case\":17,\"procedure\":\"hotline_call\",\"actor\":{\"id\":\"op-7\",\"roles\":[\"operator\"]}}\n"
+            << o;
         return 0;
     }
     const auto vm = parse(args, o);
@@ -169,8 +170,8 @@ int drive(int fd, const std::string& store, const std::string& sync, const std::
         int wait = -1;
         if (!waiting.empty()) { // lines wait for a commit: no longer than the batch time
             const auto age = std::chrono::steady_clock::now() - batch_began;
-            wait = static_cast<int>(std::max<std::int64_t>(
-                0, 50 - std::chrono::duration_cast<std::chrono::milliseconds>(age).count()));
+            wait = static_cast<int>(
+                std::max<std::int64_t>(0, 50 - std::chrono::duration_cast<std::chrono::milliseconds>(age).count()));
         }
         const auto got = reader.next(line, wait);
         if (got == line_reader::got::end) break;

@@ -162,7 +162,7 @@ struct engine_impl {
     std::exception_ptr observer_error;
 
     // idempotency keys (keys.cpp)
-    input_key keyed;                                       ///< the input in progress's key
+    input_key keyed;                                      ///< the input in progress's key
     std::unordered_map<std::string, recorded_input> keys; ///< in memory (a durable engine asks its store)
     /// The input recorded under `key` (in the store, for a durable engine).
     std::optional<recorded_input> find_key(std::string_view key) const;

@@ -119,10 +119,11 @@ void engine_impl::record_key(const result& r, std::size_t first) {
 
 } // namespace detail
 
-result keyed_input::start(const std::shared_ptr<const program>& p, case_id id, const payload& variables,
-                          time_point now, const actor& who) {
+result keyed_input::start(const std::shared_ptr<const program>& p, case_id id, const payload& variables, time_point now,
+                          const actor& who) {
     const auto name = p ? p->qualified_name() : std::string();
-    const detail::input_key k{key_, ident(request_, fingerprint().add("start").add(id).add(name).fields_of(variables).actor_of(who)), id};
+    const detail::input_key k{
+        key_, ident(request_, fingerprint().add("start").add(id).add(name).fields_of(variables).actor_of(who)), id};
     return e_.impl_->with_key(k, [&] { return e_.start(p, id, variables, now, who); });
 }
 
@@ -131,13 +132,15 @@ result keyed_input::start(std::string_view procedure, case_id id, const payload&
     // By name: the name resolves to the installed program, so both spellings of a start match.
     const auto* in = e_.impl_->find_program(procedure);
     const auto name = in ? in->p->qualified_name() : std::string(procedure);
-    const detail::input_key k{key_, ident(request_, fingerprint().add("start").add(id).add(name).fields_of(variables).actor_of(who)), id};
+    const detail::input_key k{
+        key_, ident(request_, fingerprint().add("start").add(id).add(name).fields_of(variables).actor_of(who)), id};
     return e_.impl_->with_key(k, [&] { return e_.start(procedure, id, variables, now, who); });
 }
 
 result keyed_input::dispatch(case_id id, std::string_view event, const payload& fields, time_point now,
                              const actor& who) {
-    const detail::input_key k{key_, ident(request_, fingerprint().add("dispatch").add(id).add(event).fields_of(fields).actor_of(who)), id};
+    const detail::input_key k{
+        key_, ident(request_, fingerprint().add("dispatch").add(id).add(event).fields_of(fields).actor_of(who)), id};
     return e_.impl_->with_key(k, [&] { return e_.dispatch(id, event, fields, now, who); });
 }
 
@@ -148,7 +151,8 @@ result keyed_input::dispatch(case_id id, std::string_view event, time_point now,
 
 result keyed_input::assign(case_id id, std::string_view duty, std::string_view person, time_point now,
                            const actor& who) {
-    const detail::input_key k{key_, ident(request_, fingerprint().add("assign").add(id).add(duty).add(person).actor_of(who)), id};
+    const detail::input_key k{
+        key_, ident(request_, fingerprint().add("assign").add(id).add(duty).add(person).actor_of(who)), id};
     return e_.impl_->with_key(k, [&] { return e_.assign(id, duty, person, now, who); });
 }
 

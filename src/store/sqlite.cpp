@@ -203,8 +203,7 @@ sqlite_store::sqlite_store(const std::string& path, sqlite_options options) : im
         try {
             int version = stored_version(s.db, path);
             if (version == 0) s.exec(schema_v1, "careflow.store.open_failed"), version = 1;
-            for (; version < schema_version; ++version)
-                s.exec(migrations[version - 1], "careflow.store.open_failed");
+            for (; version < schema_version; ++version) s.exec(migrations[version - 1], "careflow.store.open_failed");
             s.exec("COMMIT", "careflow.store.open_failed");
         } catch (...) {
             s.rollback();
@@ -361,10 +360,12 @@ std::uint64_t sqlite_store::archive_journal(std::uint64_t before, const std::str
         // mode is not atomic across them), then the store lets go of the lines.
         s.exec("PRAGMA careflow_archive.synchronous = FULL", id);
         s.exec("BEGIN IMMEDIATE", id);
-        s.exec("CREATE TABLE IF NOT EXISTS careflow_archive.careflow_archive_meta(key TEXT PRIMARY KEY, value TEXT);"
-               "INSERT OR IGNORE INTO careflow_archive.careflow_archive_meta VALUES ('format', 'careflow-journal-archive');"
-               "CREATE TABLE IF NOT EXISTS careflow_archive.careflow_journal(pos INTEGER PRIMARY KEY, line TEXT NOT NULL)",
-               id);
+        s.exec(
+            "CREATE TABLE IF NOT EXISTS careflow_archive.careflow_archive_meta(key TEXT PRIMARY KEY, value TEXT);"
+            "INSERT OR IGNORE INTO careflow_archive.careflow_archive_meta VALUES ('format', "
+            "'careflow-journal-archive');"
+            "CREATE TABLE IF NOT EXISTS careflow_archive.careflow_journal(pos INTEGER PRIMARY KEY, line TEXT NOT NULL)",
+            id);
         statement kind(s.db, "SELECT value FROM careflow_archive.careflow_archive_meta WHERE key = 'format'");
         if (!kind.step(id) || kind.str(0) != "careflow-journal-archive")
             throw error(id, "'" + to + "' is not a careflow journal archive");

@@ -91,5 +91,4 @@ inline expr now() { return expr::make(expr_op::now); }
 /// The id of the person acting.
 inline expr actor_id() { return expr::make(expr_op::actor); }
 
-
 } // namespace careflow

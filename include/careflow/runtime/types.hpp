@@ -80,15 +80,15 @@ struct result {
 /// store) recorded it when the input was made. An input whose key is already recorded
 /// returns this result again and changes nothing.
 struct recorded_input {
-    std::string key;              ///< the host's key (any non-empty text)
+    std::string key;               ///< the host's key (any non-empty text)
     std::uint64_t fingerprint = 0; ///< of what the input was (operation, case, names, values, actor; not the time)
-    std::uint64_t position = 0;   ///< the journal position where the input's records begin
-    case_id id = 0;               ///< the case the input named (0 for advance)
+    std::uint64_t position = 0;    ///< the journal position where the input's records begin
+    case_id id = 0;                ///< the case the input named (0 for advance)
     outcome kind = outcome::error;
-    std::string code;             ///< the result's code ("" when applied or ignored)
-    std::string reason;           ///< the result's message
-    std::string state;            ///< the case's state path after the input ("" without a case)
-    state_index from = no_index;  ///< the result's `from` and `to`
+    std::string code;            ///< the result's code ("" when applied or ignored)
+    std::string reason;          ///< the result's message
+    std::string state;           ///< the case's state path after the input ("" without a case)
+    state_index from = no_index; ///< the result's `from` and `to`
     state_index to = no_index;
     friend bool operator==(const recorded_input&, const recorded_input&) = default;
 };
