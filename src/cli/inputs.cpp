@@ -126,11 +126,13 @@ json output_line(const std::optional<std::string>& key, std::string_view outcome
     return line;
 }
 
-// The line for an input: a keyed input's from its record, so that a replay repeats it.
+// The line for an input. A replayed key's comes from its record (the state then); a fresh
+// input's state is read as the engine recorded it (the case's path after the input, or
+// ""), so the first line and every replay of it are the same.
 json line_for(const engine& e, const std::optional<std::string>& key, const applied& a) {
-    if (key && a.r.code != codes::key_reused)
+    if (key && a.r.replayed)
         if (const auto rec = e.recorded(*key))
-            return output_line(key, to_string(rec->kind), rec->code, rec->state, a.r.replayed, rec->reason);
+            return output_line(key, to_string(rec->kind), rec->code, rec->state, true, rec->reason);
     const std::string state = a.id != 0 && e.contains(a.id) ? e.get(a.id).path() : std::string();
     return output_line(key, to_string(a.r.kind), a.r.code, state, a.r.replayed, a.r.reason);
 }

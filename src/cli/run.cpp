@@ -96,47 +96,8 @@ void write_file(const std::string& path, const std::string& body) {
     if (!out) throw usage_error("cannot write '" + path + "'");
 }
 
-} // namespace
-
-int drive(int fd, const std::string& store, const std::string& sync, const std::string& final_state,
-          const std::string& journal_file);
-
-int run(const std::vector<std::string>& args) {
-    std::string store, sync, inputs, final_state, journal_file;
-    po::options_description o("run options");
-    o.add_options()("builtin", "drive the shipped procedures (required: the only procedures this build runs)")(
-        "store", po::value(&store), "sqlite:PATH — durable on that store (made on first use); omitted: in memory")(
-        "sync", po::value(&sync)->default_value("input"),
-        "input: each input committed before its line is printed; batch: every 256 inputs or 50 ms, and at the end")(
-        "inputs", po::value(&inputs)->required(), "JSON Lines file of inputs, or - for standard input")(
-        "final-state", po::value(&final_state), "write the final state there (the JSON of 'careflow inspect --json')")(
-        "journal", po::value(&journal_file), "write the whole journal there (text format) at the end")("help",
-                                                                                                       "this help");
-    if (std::find(args.begin(), args.end(), "--help") != args.end()) {
-        std::cout
-            << "usage: careflow run --builtin [--store sqlite:PATH] [--sync input|batch] --inputs FILE|- "
-               "[--final-state FILE] [--journal FILE]\n"
-               "  one input per line: {\"key\":\"k1\",\"at\":\"2025-01-24T14:30:00+08:00\",\"op\":\"start\","
-               "\"case\":17,\"procedure\":\"hotline_call\",\"actor\":{\"id\":\"op-7\",\"roles\":[\"operator\"]}}\n"
-            << o;
-        return 0;
-    }
-    const auto vm = parse(args, o);
-    if (!vm.count("builtin")) throw usage_error("run needs --builtin (the shipped procedures)");
-    if (sync != "input" && sync != "batch") throw usage_error("--sync must be input or batch, not '" + sync + "'");
-    int fd = 0;
-    if (inputs != "-") {
-        fd = ::open(inputs.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) throw usage_error("cannot read '" + inputs + "': " + std::strerror(errno));
-    }
-    std::signal(SIGPIPE, SIG_IGN);
-    try {
-        return drive(fd, store, sync, final_state, journal_file);
-    } catch (const careflow::error& x) { // a store that fails under us: exit 2, its lines unprinted
-        throw usage_error(x.what());
-    }
-}
-
+// The run itself: the engine, the store, the inputs line by line, the output lines as
+// their inputs become durable.
 int drive(int fd, const std::string& store, const std::string& sync, const std::string& final_state,
           const std::string& journal_file) {
     engine e;
@@ -229,6 +190,44 @@ int drive(int fd, const std::string& store, const std::string& sync, const std::
         }
     }
     return 0;
+}
+
+} // namespace
+
+int run(const std::vector<std::string>& args) {
+    std::string store, sync, inputs, final_state, journal_file;
+    po::options_description o("run options");
+    o.add_options()("builtin", "drive the shipped procedures (required: the only procedures this build runs)")(
+        "store", po::value(&store), "sqlite:PATH — durable on that store (made on first use); omitted: in memory")(
+        "sync", po::value(&sync)->default_value("input"),
+        "input: each input committed before its line is printed; batch: every 256 inputs or 50 ms, and at the end")(
+        "inputs", po::value(&inputs)->required(), "JSON Lines file of inputs, or - for standard input")(
+        "final-state", po::value(&final_state), "write the final state there (the JSON of 'careflow inspect --json')")(
+        "journal", po::value(&journal_file), "write the whole journal there (text format) at the end")("help",
+                                                                                                       "this help");
+    if (std::find(args.begin(), args.end(), "--help") != args.end()) {
+        std::cout
+            << "usage: careflow run --builtin [--store sqlite:PATH] [--sync input|batch] --inputs FILE|- "
+               "[--final-state FILE] [--journal FILE]\n"
+               "  one input per line: {\"key\":\"k1\",\"at\":\"2025-01-24T14:30:00+08:00\",\"op\":\"start\","
+               "\"case\":17,\"procedure\":\"hotline_call\",\"actor\":{\"id\":\"op-7\",\"roles\":[\"operator\"]}}\n"
+            << o;
+        return 0;
+    }
+    const auto vm = parse(args, o);
+    if (!vm.count("builtin")) throw usage_error("run needs --builtin (the shipped procedures)");
+    if (sync != "input" && sync != "batch") throw usage_error("--sync must be input or batch, not '" + sync + "'");
+    int fd = 0;
+    if (inputs != "-") {
+        fd = ::open(inputs.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) throw usage_error("cannot read '" + inputs + "': " + std::strerror(errno));
+    }
+    std::signal(SIGPIPE, SIG_IGN);
+    try {
+        return drive(fd, store, sync, final_state, journal_file);
+    } catch (const careflow::error& x) { // a store that fails under us: exit 2, its lines unprinted
+        throw usage_error(x.what());
+    }
 }
 
 } // namespace careflow::cli

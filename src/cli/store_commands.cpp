@@ -40,7 +40,7 @@ int inspect(const std::vector<std::string>& args) {
         engine e;
         procedures::install_all(e);
         fire_counts fired;
-        if (!db.load().empty) { // an empty store is an empty engine: nothing is written to it
+        if (db.holds_engine()) { // an empty store is an empty engine: nothing is written to it
             e.open(db);
             fired.add_store(db);
         }

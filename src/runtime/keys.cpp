@@ -110,7 +110,6 @@ void engine_impl::record_key(const result& r, std::size_t first) {
     if (keyed.id != 0)
         if (const auto slot = index.find(keyed.id); slot != none32)
             rec.state = prog_of(slots[slot]).states()[slots[slot].state].path;
-    keyed = {};
     if (durable.to)
         durable.keys.push_back(std::move(rec)); // written with the input, or not at all
     else

@@ -144,7 +144,23 @@ std::uint64_t load_journal_size(sqlite3* db) {
     return n;
 }
 
-std::string_view outcome_name(outcome o) { return to_string(o); }
+// Copy the whole database open on `from` into the file `to` (SQLite's backup API, which
+// copies a database in WAL mode whole); the reason when it fails.
+std::optional<std::string> copy_database(sqlite3* from, const std::string& to) {
+    sqlite3* dest = nullptr;
+    int rc = sqlite3_open_v2(to.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    if (rc == SQLITE_OK) {
+        if (sqlite3_backup* b = sqlite3_backup_init(dest, "main", from, "main")) {
+            sqlite3_backup_step(b, -1);
+            sqlite3_backup_finish(b);
+        }
+        rc = sqlite3_errcode(dest);
+    }
+    std::optional<std::string> why;
+    if (rc != SQLITE_OK) why = dest ? sqlite3_errmsg(dest) : sqlite3_errstr(rc);
+    sqlite3_close_v2(dest);
+    return why;
+}
 
 outcome outcome_named(std::string_view s) {
     for (auto o : {outcome::applied, outcome::ignored, outcome::refused, outcome::error})
@@ -278,7 +294,7 @@ void sqlite_store::write(const store_write& w) {
                 .bind(2, static_cast<std::int64_t>(k.fingerprint))
                 .bind(3, static_cast<std::int64_t>(k.position))
                 .bind(4, static_cast<std::int64_t>(k.id))
-                .text(5, outcome_name(k.kind))
+                .text(5, to_string(k.kind))
                 .text(6, k.code)
                 .text(7, k.reason)
                 .text(8, k.state)
@@ -333,6 +349,13 @@ std::optional<recorded_input> sqlite_store::recorded(std::string_view key) {
     q.reset();
     r.kind = outcome_named(kind);
     return r;
+}
+
+bool sqlite_store::holds_engine() {
+    statement q(impl_->db, "SELECT 1 FROM careflow_header WHERE id = 1");
+    const bool held = q.step("careflow.store.corrupt");
+    q.reset();
+    return held;
 }
 
 std::uint64_t sqlite_store::journal_begin() {
@@ -390,45 +413,22 @@ std::uint64_t sqlite_store::archive_journal(std::uint64_t before, const std::str
 void sqlite_store::backup(const std::string& to) {
     auto& s = *impl_;
     s.commit_batch();
-    sqlite3* dest = nullptr;
-    int rc = sqlite3_open_v2(to.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-    if (rc == SQLITE_OK) {
-        if (sqlite3_backup* b = sqlite3_backup_init(dest, "main", s.db, "main")) {
-            sqlite3_backup_step(b, -1);
-            sqlite3_backup_finish(b);
-        }
-        rc = sqlite3_errcode(dest);
-    }
-    const std::string why = dest ? sqlite3_errmsg(dest) : sqlite3_errstr(rc);
-    sqlite3_close_v2(dest);
-    if (rc != SQLITE_OK) throw error("careflow.store.backup_failed", "cannot back up to '" + to + "': " + why);
+    if (const auto why = copy_database(s.db, to))
+        throw error("careflow.store.backup_failed", "cannot back up to '" + to + "': " + *why);
 }
-
-} // namespace careflow
-
-namespace careflow {
 
 void sqlite_store::restore_backup(const std::string& from, const std::string& to) {
     struct connection {
         sqlite3* db = nullptr;
         ~connection() { sqlite3_close_v2(db); }
-    } src, dest;
+    } src;
     if (const int rc = sqlite3_open_v2(from.c_str(), &src.db, SQLITE_OPEN_READONLY, nullptr); rc != SQLITE_OK)
         throw error("careflow.store.open_failed",
                     "cannot open the backup '" + from + "': " + (src.db ? sqlite3_errmsg(src.db) : sqlite3_errstr(rc)));
     if (stored_version(src.db, from) == 0)
         throw error("careflow.store.not_a_store", "'" + from + "' is an empty database, not a backup of a store");
-    int rc = sqlite3_open_v2(to.c_str(), &dest.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-    if (rc == SQLITE_OK) {
-        if (sqlite3_backup* b = sqlite3_backup_init(dest.db, "main", src.db, "main")) {
-            sqlite3_backup_step(b, -1);
-            sqlite3_backup_finish(b);
-        }
-        rc = sqlite3_errcode(dest.db);
-    }
-    if (rc != SQLITE_OK)
-        throw error("careflow.store.backup_failed", "cannot restore '" + from + "' to '" + to + "': " +
-                                                        (dest.db ? sqlite3_errmsg(dest.db) : sqlite3_errstr(rc)));
+    if (const auto why = copy_database(src.db, to))
+        throw error("careflow.store.backup_failed", "cannot restore '" + from + "' to '" + to + "': " + *why);
 }
 
 } // namespace careflow

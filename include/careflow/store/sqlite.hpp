@@ -73,6 +73,9 @@ public:
     std::uint64_t archive_journal(std::uint64_t before, const std::string& to);
     /// The first journal position the store still holds (0 until lines are archived).
     [[nodiscard]] std::uint64_t journal_begin();
+    /// Has an engine been written to this store? (False for a new, empty one, which
+    /// `engine::open` would seed.) Reads one row.
+    [[nodiscard]] bool holds_engine();
     /// Inputs written since the last commit (those a crash would lose): 0 in per-input mode,
     /// and in batch mode right after a commit.
     [[nodiscard]] std::size_t unflushed() const noexcept;
