@@ -2,7 +2,7 @@
 // make-up days: add() of 1 hour vs 30 days of open time, add_working_days, and
 // between() across a month. The claim: no day-by-day walk, so a month costs about what
 // an hour does.
-#include <careflow/time/calendar.hpp>
+#include <careflow/time/calendar_file.hpp>
 
 #include <benchmark/benchmark.h>
 

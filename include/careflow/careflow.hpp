@@ -8,6 +8,7 @@
 #include <careflow/version.hpp>
 
 #include <careflow/time/calendar.hpp>
+#include <careflow/time/calendar_file.hpp>
 #include <careflow/time/ticks.hpp>
 
 #include <careflow/model/builder.hpp>

@@ -1,4 +1,7 @@
-// Business calendars: weekly opening hours, holidays, make-up days; open time added and counted by prefix sums.
+// Business calendars: weekly opening hours, holidays, make-up days and a zone's changes;
+// open time added and counted by prefix sums over local days.
+#include "zone.hpp"
+
 #include <careflow/error.hpp>
 #include <careflow/time/calendar.hpp>
 
@@ -45,9 +48,21 @@ ticks total_of(const std::vector<std::pair<ticks, ticks>>& hours) {
 
 } // namespace
 
+
+calendar::calendar() {
+    for (auto& w : week_) w = {{0, ticks_per_day}};
+    reindex();
+}
+
 calendar calendar::always_open(duration utc_offset) {
     calendar c;
     c.offset_ = to_ticks(utc_offset);
+    return c;
+}
+
+calendar calendar::always_open(std::string_view zone) {
+    calendar c;
+    c.set_zone(zone);
     return c;
 }
 
@@ -55,17 +70,28 @@ calendar calendar::business(duration utc_offset) {
     calendar c;
     c.always_ = false;
     c.offset_ = to_ticks(utc_offset);
+    for (auto& w : c.week_) w.clear();
     c.reindex();
     return c;
 }
 
+calendar calendar::business(std::string_view zone) {
+    calendar c = business(duration(0, 0, 0));
+    c.set_zone(zone);
+    return c;
+}
+
+void calendar::set_zone(std::string_view zone) {
+    zone_ = detail::load_zone(zone);
+    offset_ = 0;
+    reindex();
+}
+
 void calendar::leave_24x7() {
     // A 24×7 calendar given hours or exceptions becomes a business calendar open all day on
-    // every day not told otherwise, whatever is set first (the result never depends on the
-    // order of the calls).
-    if (!always_) return;
+    // every day not told otherwise (its weekly hours already say so), whatever is set
+    // first: the result never depends on the order of the calls.
     always_ = false;
-    for (auto& w : week_) w = {{0, ticks_per_day}};
 }
 
 calendar& calendar::hours(boost::gregorian::greg_weekday day, std::vector<opening> intervals) {
@@ -88,8 +114,7 @@ calendar& calendar::working_day(boost::gregorian::date day, std::vector<opening>
     auto hours = checked(std::move(intervals)); // a bad interval changes nothing
     leave_24x7();
     const std::int64_t n = day_number(day);
-    auto it = std::lower_bound(exceptions_.begin(), exceptions_.end(), n,
-                               [](const exception_day& e, std::int64_t d) { return e.day < d; });
+    auto it = exceptions_.begin() + static_cast<std::ptrdiff_t>(exceptions_before(n));
     const ticks total = total_of(hours);
     if (it != exceptions_.end() && it->day == n)
         *it = {n, std::move(hours), total};
@@ -101,8 +126,6 @@ calendar& calendar::working_day(boost::gregorian::date day, std::vector<opening>
 
 void calendar::reindex() {
     for (int d = 0; d < 7; ++d) week_open_[static_cast<std::size_t>(d)] = total_of(week_[static_cast<std::size_t>(d)]);
-    week_time_ = 0;
-    week_days_ = 0;
     head_time_[0] = 0;
     head_days_[0] = 0;
     for (std::size_t j = 0; j < 7; ++j) {
@@ -119,38 +142,93 @@ void calendar::reindex() {
         exception_time_.push_back(exception_time_.back() + e.total - weekly);
         exception_days_.push_back(exception_days_.back() + (e.total > 0 ? 1 : 0) - (weekly > 0 ? 1 : 0));
     }
+    // The days a zone's offset changes: each opening mapped to instants (RFC 5545 rule),
+    // kept as offsets from the day's start, overlaps merged, clipped to the day.
+    shifted_.clear();
+    shifted_time_.assign(1, 0);
+    shifted_days_.assign(1, 0);
+    if (!zone_) return;
+    for (const auto& ch : zone_->changes) {
+        std::int64_t day = floor_div(ch.at + ch.after, ticks_per_day);
+        while (start_of(day) > ch.at) --day;
+        while (start_of(day + 1) <= ch.at) ++day;
+        if (!shifted_.empty() && shifted_.back().day >= day) continue;
+        const ticks begin = start_of(day), length = start_of(day + 1) - begin;
+        const intervals& wall = wall_hours(day);
+        intervals mapped;
+        for (const auto& [b, e] : wall) {
+            const ticks mb = std::clamp(from_local(day * ticks_per_day + b) - begin, ticks{0}, length);
+            const ticks me = std::clamp(from_local(day * ticks_per_day + e) - begin, mb, length);
+            if (me <= mb) continue;
+            if (!mapped.empty() && mb <= mapped.back().second)
+                mapped.back().second = std::max(mapped.back().second, me);
+            else
+                mapped.emplace_back(mb, me);
+        }
+        std::sort(mapped.begin(), mapped.end());
+        if (mapped == wall && length == ticks_per_day) continue;
+        const ticks wall_total = total_of(wall), total = total_of(mapped);
+        shifted_.push_back({day, std::move(mapped), total});
+        shifted_time_.push_back(shifted_time_.back() + total - wall_total);
+        shifted_days_.push_back(shifted_days_.back() + (total > 0 ? 1 : 0) - (wall_total > 0 ? 1 : 0));
+    }
 }
 
-const calendar::intervals& calendar::day_hours(std::int64_t day) const noexcept {
+ticks calendar::from_local(ticks local) const noexcept { return zone_ ? zone_->to_utc(local) : local - offset_; }
+
+ticks calendar::to_local(ticks t) const noexcept { return t + (zone_ ? zone_->offset_at(t) : offset_); }
+
+ticks calendar::start_of(std::int64_t day) const noexcept { return from_local(day * ticks_per_day); }
+
+std::int64_t calendar::day_of(ticks t) const noexcept {
+    std::int64_t day = floor_div(to_local(t), ticks_per_day);
+    if (!zone_) return day;
+    while (start_of(day) > t) --day; // a repeated midnight belongs to its first occurrence
+    while (start_of(day + 1) <= t) ++day;
+    return day;
+}
+
+std::size_t calendar::days_before(const day_list& list, std::int64_t day) noexcept {
+    return static_cast<std::size_t>(
+        std::lower_bound(list.begin(), list.end(), day, [](const exception_day& e, std::int64_t d) { return e.day < d; }) -
+        list.begin());
+}
+
+const calendar::intervals& calendar::wall_hours(std::int64_t day) const noexcept {
     const std::size_t i = exceptions_before(day);
     if (i < exceptions_.size() && exceptions_[i].day == day) return exceptions_[i].open;
     return week_[static_cast<std::size_t>(weekday_of(day))];
 }
 
+const calendar::intervals& calendar::day_hours(std::int64_t day) const noexcept {
+    if (!shifted_.empty()) {
+        const std::size_t i = days_before(shifted_, day);
+        if (i < shifted_.size() && shifted_[i].day == day) return shifted_[i].open;
+    }
+    return wall_hours(day);
+}
+
 ticks calendar::day_total(std::int64_t day) const noexcept { return total_of(day_hours(day)); }
 
 // Weekly amount for the whole weeks and the head of the last one, plus the exceptions'
-// corrections before `day`. One shape for open time and for working-day counts.
+// and the zone's corrections before `day`. One shape for open time and working-day counts.
 template <class T>
-static T cumulative(std::int64_t day, T per_week, const std::array<T, 8>& head, const std::vector<T>& corrections,
-                    std::size_t exceptions_before) noexcept {
+static T cumulative(std::int64_t day, T per_week, const std::array<T, 8>& head, T corrections) noexcept {
     const std::int64_t weeks = floor_div(day, 7);
     const auto rest = static_cast<std::size_t>(day - weeks * 7);
-    return weeks * per_week + head[rest] + corrections[exceptions_before];
-}
-
-std::size_t calendar::exceptions_before(std::int64_t day) const noexcept {
-    return static_cast<std::size_t>(std::lower_bound(exceptions_.begin(), exceptions_.end(), day,
-                                                     [](const exception_day& e, std::int64_t d) { return e.day < d; }) -
-                                    exceptions_.begin());
+    return weeks * per_week + head[rest] + corrections;
 }
 
 ticks calendar::cum_time(std::int64_t day) const noexcept {
-    return cumulative(day, week_time_, head_time_, exception_time_, exceptions_before(day));
+    ticks corrections = exception_time_[exceptions_before(day)];
+    if (!shifted_.empty()) corrections += shifted_time_[days_before(shifted_, day)];
+    return cumulative(day, week_time_, head_time_, corrections);
 }
 
 std::int64_t calendar::cum_days(std::int64_t day) const noexcept {
-    return cumulative(day, week_days_, head_days_, exception_days_, exceptions_before(day));
+    std::int64_t corrections = exception_days_[exceptions_before(day)];
+    if (!shifted_.empty()) corrections += shifted_days_[days_before(shifted_, day)];
+    return cumulative(day, week_days_, head_days_, corrections);
 }
 
 ticks calendar::within(const intervals& hours, ticks tod) noexcept {
@@ -171,9 +249,9 @@ ticks calendar::at_moment(const intervals& hours, ticks moment) noexcept {
     return hours.empty() ? 0 : hours.back().second;
 }
 
-ticks calendar::open_before(ticks local) const noexcept {
-    const std::int64_t day = floor_div(local, ticks_per_day);
-    return cum_time(day) + within(day_hours(day), local - day * ticks_per_day);
+ticks calendar::open_before(ticks t) const noexcept {
+    const std::int64_t day = day_of(t);
+    return cum_time(day) + within(day_hours(day), t - start_of(day));
 }
 
 template <class Pred>
@@ -185,7 +263,7 @@ std::int64_t calendar::first_day(std::int64_t from, Pred pred) const noexcept {
     constexpr std::int64_t limit = std::int64_t{1} << 20;
     while (!pred(from + step)) {
         lo = from + step;
-        if (step >= limit) return std::numeric_limits<std::int64_t>::max();
+        if (step >= limit) return none_day;
         step *= 2;
     }
     std::int64_t hi = from + step; // pred(lo) false, pred(hi) true
@@ -196,11 +274,34 @@ std::int64_t calendar::first_day(std::int64_t from, Pred pred) const noexcept {
     return hi;
 }
 
+std::int64_t calendar::next_working(std::int64_t day) const noexcept {
+    const std::int64_t after = cum_days(day + 1);
+    return first_day(day + 1, [&](std::int64_t d) { return cum_days(d + 1) > after; });
+}
+
+std::int64_t calendar::working_day_from(std::int64_t day, int n) const noexcept {
+    if (n >= 0) {
+        const std::int64_t wanted = cum_days(day) + n + 1; // working days up to and including the target
+        return first_day(day, [&](std::int64_t d) { return cum_days(d + 1) >= wanted; });
+    }
+    // The |n|-th working day before `day`: the first day whose working days up to and
+    // including it reach the count before `day` less |n| - 1, searched from far enough back.
+    const std::int64_t target = cum_days(day) + n + 1;
+    constexpr std::int64_t limit = std::int64_t{1} << 20;
+    std::int64_t lo = day - 1;
+    for (std::int64_t step = 1; cum_days(lo + 1) >= target; step *= 2) {
+        if (step > limit) return none_day;
+        lo = day - 1 - step;
+    }
+    return first_day(lo, [&](std::int64_t d) { return cum_days(d + 1) >= target; });
+}
+
+ticks calendar::close_of_day(std::int64_t day) const noexcept { return start_of(day) + day_hours(day).back().second; }
+
 bool calendar::is_open(ticks t) const noexcept {
     if (always_) return true;
-    const ticks local = t + offset_;
-    const std::int64_t day = floor_div(local, ticks_per_day);
-    const ticks tod = local - day * ticks_per_day;
+    const std::int64_t day = day_of(t);
+    const ticks tod = t - start_of(day);
     for (const auto& [b, e] : day_hours(day))
         if (tod >= b && tod < e) return true;
     return false;
@@ -208,70 +309,59 @@ bool calendar::is_open(ticks t) const noexcept {
 
 ticks calendar::next_open(ticks t) const noexcept {
     if (always_) return t;
-    const ticks local = t + offset_;
-    const std::int64_t day = floor_div(local, ticks_per_day);
-    const ticks tod = local - day * ticks_per_day;
+    const std::int64_t day = day_of(t);
+    const ticks start = start_of(day), tod = t - start;
     for (const auto& [b, e] : day_hours(day)) {
-        if (tod < e) return (tod >= b ? local : day * ticks_per_day + b) - offset_;
+        if (tod < e) return tod >= b ? t : start + b;
     }
-    const std::int64_t after = cum_days(day + 1);
-    const std::int64_t next = first_day(day + 1, [&](std::int64_t d) { return cum_days(d + 1) > after; });
-    if (next == std::numeric_limits<std::int64_t>::max()) return never;
-    return next * ticks_per_day + day_hours(next).front().first - offset_;
+    const std::int64_t next = next_working(day);
+    if (next == none_day) return never;
+    return start_of(next) + day_hours(next).front().first;
 }
 
 ticks calendar::add(ticks t, ticks business) const noexcept {
     if (always_) return t + business;
     if (business <= 0) return t;
-    const ticks local = t + offset_;
-    const ticks target = open_before(local) + business;
-    const std::int64_t start = floor_div(local, ticks_per_day);
-    const std::int64_t day = first_day(start, [&](std::int64_t d) { return cum_time(d + 1) >= target; });
-    if (day == std::numeric_limits<std::int64_t>::max()) return never;
-    return day * ticks_per_day + at_moment(day_hours(day), target - cum_time(day)) - offset_;
+    const ticks target = open_before(t) + business;
+    const std::int64_t day = first_day(day_of(t), [&](std::int64_t d) { return cum_time(d + 1) >= target; });
+    if (day == none_day) return never;
+    return start_of(day) + at_moment(day_hours(day), target - cum_time(day));
 }
 
 ticks calendar::add_working_days(ticks t, int n) const noexcept {
-    if (always_) return t + static_cast<ticks>(n) * ticks_per_day;
-    const ticks local = t + offset_;
-    std::int64_t day = floor_div(local, ticks_per_day);
+    if (always_ && !zone_) return t + static_cast<ticks>(n) * ticks_per_day;
+    std::int64_t day = day_of(t);
     ticks moment = 0;
     if (day_total(day) > 0) {
         if (n == 0) return t;
-        moment = within(day_hours(day), local - day * ticks_per_day);
+        moment = within(day_hours(day), t - start_of(day));
     } else {
         // From a closed day, counting starts at the next working day's opening.
-        const std::int64_t after = cum_days(day + 1);
-        day = first_day(day + 1, [&](std::int64_t d) { return cum_days(d + 1) > after; });
-        if (day == std::numeric_limits<std::int64_t>::max()) return never;
+        day = next_working(day);
+        if (day == none_day) return never;
     }
-    const std::int64_t wanted = cum_days(day) + n + 1; // working days up to and including the target
-    const std::int64_t target = first_day(day, [&](std::int64_t d) { return cum_days(d + 1) >= wanted; });
-    if (target == std::numeric_limits<std::int64_t>::max()) return never;
+    const std::int64_t target = working_day_from(day, n);
+    if (target == none_day) return never;
     const auto& hours = day_hours(target);
-    return target * ticks_per_day + at_moment(hours, std::min(moment, total_of(hours))) - offset_;
+    return start_of(target) + at_moment(hours, std::min(moment, total_of(hours)));
 }
 
 ticks calendar::close_of_working_day(ticks t, int n) const noexcept {
-    const ticks local = t + offset_;
-    std::int64_t day = floor_div(local, ticks_per_day);
-    if (always_) return (day + 1 + n) * ticks_per_day - offset_;
+    std::int64_t day = day_of(t);
     const auto& today = day_hours(day);
-    if (today.empty() || local - day * ticks_per_day >= today.back().second) {
+    if (today.empty() || t - start_of(day) >= today.back().second) {
         // Closed all day, or already closed for the day: count from the next working day.
-        const std::int64_t after = cum_days(day + 1);
-        day = first_day(day + 1, [&](std::int64_t d) { return cum_days(d + 1) > after; });
-        if (day == std::numeric_limits<std::int64_t>::max()) return never;
+        day = next_working(day);
+        if (day == none_day) return never;
     }
-    const std::int64_t wanted = cum_days(day) + n + 1;
-    const std::int64_t target = first_day(day, [&](std::int64_t d) { return cum_days(d + 1) >= wanted; });
-    if (target == std::numeric_limits<std::int64_t>::max()) return never;
-    return target * ticks_per_day + day_hours(target).back().second - offset_;
+    const std::int64_t target = working_day_from(day, n);
+    if (target == none_day) return never;
+    return close_of_day(target);
 }
 
 ticks calendar::between(ticks a, ticks b) const noexcept {
     if (always_) return b - a;
-    return open_before(b + offset_) - open_before(a + offset_);
+    return open_before(b) - open_before(a);
 }
 
 ticks calendar::instant(time_point t) {
@@ -304,13 +394,13 @@ time_point calendar::close_of_working_day(time_point t, int n) const {
 }
 
 bool calendar::is_working_day(boost::gregorian::date local) const {
-    if (always_) return true;
+    if (local.is_special()) throw error("careflow.calendar.bad_date", "a calendar date must be a real date");
     return day_total(day_number(local)) > 0;
 }
 
-calendar center_calendar() {
+calendar center_hours() {
     using boost::posix_time::hours;
-    return calendar::business(hours(8)).weekdays({{hours(9), hours(12)}, {hours(13), hours(18)}});
+    return calendar::business("Asia/Shanghai").weekdays({{hours(9), hours(12)}, {hours(13), hours(18)}});
 }
 
 } // namespace careflow

@@ -10,6 +10,7 @@
 
 #include <careflow/program/program.hpp>
 #include <careflow/time/calendar.hpp>
+#include <careflow/time/calendar_file.hpp>
 
 #include <memory>
 #include <string>

@@ -1,0 +1,42 @@
+// Internal: an IANA time zone's UTC offsets as a sorted list of changes, read once from the
+// system tz database through Howard Hinnant's date/tz, and local wall time → UTC by RFC 5545.
+#pragma once
+
+#include <careflow/time/ticks.hpp>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace careflow::detail {
+
+/// One zone's offsets (ticks east of UTC) from 1900 through the last change the system's
+/// tz database lists (its files list changes through 2037; later instants keep the offset
+/// in force then).
+struct zone_rules {
+    struct change {
+        ticks at;     ///< the UTC instant the new offset starts
+        ticks before; ///< offset until `at`
+        ticks after;  ///< offset from `at`
+        ticks key;    ///< the first local time read with `after`: at + max(before, after)
+    };
+    std::string name;
+    ticks first_offset = 0;      ///< before the first change (or always, when there is none)
+    std::vector<change> changes; ///< sorted by `at`
+
+    /// The offset in force at a UTC instant.
+    [[nodiscard]] ticks offset_at(ticks utc) const noexcept;
+    /// The UTC instant of a local wall time (ticks since 1970-01-01 00:00 local). A time
+    /// that occurs twice (clocks set back) is its first occurrence; a time that does not
+    /// occur (clocks set forward) is read with the offset before the change, which moves
+    /// it forward by the gap (RFC 5545 §3.3.5).
+    [[nodiscard]] ticks to_utc(ticks local) const noexcept;
+};
+
+/// The rules of an IANA zone ("America/New_York"), shared and cached by name. Throws
+/// `careflow::error` ("careflow.calendar.unknown_zone") when the system's tz database has
+/// no such zone.
+[[nodiscard]] std::shared_ptr<const zone_rules> load_zone(std::string_view name);
+
+} // namespace careflow::detail
