@@ -84,6 +84,28 @@ struct checker {
             out.symbols = &f.symbols;
             return true;
         }
+        case expr_op::local_day:
+        case expr_op::close_of_day:
+        case expr_op::plus_days:
+        case expr_op::plus_months:
+        case expr_op::working_day: {
+            info a, b;
+            if (n.name.empty())
+                return fail("careflow.model.type_mismatch", "a date operation needs a calendar name in '" + e.to_string() + "'");
+            if (!analyze(n.lhs, a)) return false;
+            if (a.type != value_type::time)
+                return fail("careflow.model.type_mismatch",
+                            "a date operation takes a time, not " + std::string(to_string(a.type)) + ", in '" +
+                                e.to_string() + "'");
+            if (n.op != expr_op::local_day && n.op != expr_op::close_of_day) {
+                if (!analyze(n.rhs, b)) return false;
+                if (b.type != value_type::integer)
+                    return fail("careflow.model.type_mismatch",
+                                "a count of days or months must be an integer in '" + e.to_string() + "'");
+            }
+            out.type = value_type::time;
+            return true;
+        }
         case expr_op::now: out.type = value_type::time; return true;
         case expr_op::actor: out.type = value_type::text; return true;
         case expr_op::add:
@@ -288,6 +310,30 @@ struct checker {
         }
         case expr_op::now: push(opcode::push_now); return;
         case expr_op::actor: push(opcode::push_actor); return;
+        case expr_op::local_day:
+        case expr_op::close_of_day:
+        case expr_op::plus_days:
+        case expr_op::plus_months:
+        case expr_op::working_day: {
+            std::uint16_t cal = 0;
+            if (scope.calendars) {
+                auto& cs = *scope.calendars;
+                auto it = std::find(cs.begin(), cs.end(), n.name);
+                if (it == cs.end()) it = cs.insert(cs.end(), n.name);
+                cal = static_cast<std::uint16_t>(it - cs.begin());
+            }
+            emit(n.lhs, out, nullptr);
+            if (n.op == expr_op::local_day || n.op == expr_op::close_of_day) {
+                push(n.op == expr_op::local_day ? opcode::local_day : opcode::close_of_day, cal);
+                return;
+            }
+            emit(n.rhs, out, nullptr);
+            push(n.op == expr_op::plus_days     ? opcode::plus_days
+                 : n.op == expr_op::plus_months ? opcode::plus_months
+                                                : opcode::working_day,
+                 cal);
+            return;
+        }
         default: break;
         }
         info a, b;
@@ -349,6 +395,8 @@ std::size_t stack_depth(const std::vector<instruction>& code) {
         case opcode::test_field_r: ++n; break;
         case opcode::to_real:
         case opcode::to_real_below:
+        case opcode::local_day:
+        case opcode::close_of_day:
         case opcode::not_: break;
         default: --n; break;
         }

@@ -15,6 +15,9 @@ namespace careflow::detail {
 struct expr_scope {
     const std::vector<variable_decl>* variables = nullptr;
     const event_decl* event = nullptr; ///< the payload in scope (none: no fields)
+    /// The program's calendar names: a date operation's calendar is found here, or added
+    /// (none: validating only, every name is index 0).
+    std::vector<std::string>* calendars = nullptr;
 };
 
 /// A type error, or none (`id` empty).

@@ -89,6 +89,14 @@ expr expr::make_constant(value v) {
     return e;
 }
 
+expr expr::make_dated(expr_op op, std::string calendar, expr t, expr n) {
+    expr e = make(op, std::move(t), std::move(n));
+    auto node = std::make_shared<expr_node>(*e.node());
+    node->name = std::move(calendar);
+    e.node_ = std::move(node);
+    return e;
+}
+
 namespace {
 int precedence(expr_op op) {
     switch (op) {
@@ -131,6 +139,14 @@ std::string render(const expr& e, int parent, bool right) {
     case expr_op::now: return "now";
     case expr_op::actor: return "actor";
     case expr_op::not_: return "!" + render(n.lhs, precedence(n.op), false);
+    case expr_op::local_day: return "local_day(" + render(n.lhs, 0, false) + ", \"" + n.name + "\")";
+    case expr_op::close_of_day: return "close_of_day(" + render(n.lhs, 0, false) + ", \"" + n.name + "\")";
+    case expr_op::plus_days:
+    case expr_op::plus_months:
+    case expr_op::working_day: {
+        const char* f = n.op == expr_op::plus_days ? "plus_days" : n.op == expr_op::plus_months ? "plus_months" : "working_day";
+        return std::string(f) + "(" + render(n.lhs, 0, false) + ", " + render(n.rhs, 0, false) + ", \"" + n.name + "\")";
+    }
     default: break;
     }
     const int p = precedence(n.op);

@@ -1,11 +1,19 @@
 // The general expression interpreter: out of line so that the fast forms inline.
 #include <careflow/program/eval.hpp>
+#include <careflow/time/calendar.hpp>
 
 #include <array>
 
 namespace careflow {
 
 namespace detail {
+// A date operation's calendar; without one (validation, a host evaluating alone), 24×7 UTC.
+const calendar& calendar_at(const eval_context& ctx, std::uint16_t i) noexcept {
+    static const calendar utc;
+    const calendar* c = ctx.calendars ? ctx.calendars[i] : nullptr;
+    return c ? *c : utc;
+}
+
 template <class T>
 constexpr bool compare(comparison c, T a, T b) noexcept {
     switch (c) {
@@ -47,6 +55,20 @@ cell expression::interpret(const eval_context& ctx) const noexcept {
                 pc = in.arg - 1u;
             else
                 --n;
+            break;
+        case opcode::local_day: st[n - 1].i = detail::calendar_at(ctx, in.arg).local_day_start(st[n - 1].i); break;
+        case opcode::close_of_day: st[n - 1].i = detail::calendar_at(ctx, in.arg).close_of_local_day(st[n - 1].i); break;
+        case opcode::plus_days:
+            --n;
+            st[n - 1].i = detail::calendar_at(ctx, in.arg).plus_days(st[n - 1].i, st[n].i);
+            break;
+        case opcode::plus_months:
+            --n;
+            st[n - 1].i = detail::calendar_at(ctx, in.arg).plus_months(st[n - 1].i, st[n].i);
+            break;
+        case opcode::working_day:
+            --n;
+            st[n - 1].i = detail::calendar_at(ctx, in.arg).working_day_start(st[n - 1].i, st[n].i);
             break;
         case opcode::push_const: st[n++] = in.imm; break;
         case opcode::push_text_const: st[n++].s = &text_constants[in.arg]; break;

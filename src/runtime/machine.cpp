@@ -29,7 +29,12 @@ bool reads_outside_cells(const expression& x) {
         case opcode::lt_s:
         case opcode::le_s:
         case opcode::gt_s:
-        case opcode::ge_s: return true;
+        case opcode::ge_s:
+        case opcode::local_day: // date operations need the engine's calendars
+        case opcode::close_of_day:
+        case opcode::plus_days:
+        case opcode::plus_months:
+        case opcode::working_day: return true;
         default: break;
         }
     }

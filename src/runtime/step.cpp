@@ -15,8 +15,13 @@ namespace careflow::detail {
 eval_context engine_impl::context(const step& s) const {
     const case_data& c = slots[s.slot];
     const std::uint32_t person = s.actor == none32 ? none32 : actors[s.actor].person;
-    return eval_context{c.vars.data(),        c.texts.data(), s.fields.data(),
-                        s.field_texts.data(), s.now,          person == none32 ? nullptr : &people[person]};
+    return eval_context{c.vars.data(),
+                        c.texts.data(),
+                        s.fields.data(),
+                        s.field_texts.data(),
+                        s.now,
+                        person == none32 ? nullptr : &people[person],
+                        programs[c.prog].calendars.data()};
 }
 
 // ---- writes, logged for rollback ---------------------------------------------

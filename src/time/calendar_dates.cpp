@@ -7,6 +7,8 @@
 
 #include <date/date.h>
 
+#include <algorithm>
+
 namespace hh = date; // Howard Hinnant's date library, apart from boost::gregorian::date
 
 namespace careflow {
@@ -14,6 +16,10 @@ using boost::gregorian::date;
 namespace {
 
 const boost::gregorian::date unix_epoch(1970, 1, 1);
+
+std::int64_t floor_day(ticks local) noexcept {
+    return local >= 0 ? local / ticks_per_day : -((-local + ticks_per_day - 1) / ticks_per_day);
+}
 
 std::int64_t number_of(date d) {
     if (d.is_special()) throw error("careflow.calendar.bad_date", "a calendar date must be a real date");
@@ -38,6 +44,45 @@ date add_months(date d, int n) {
     ymd += hh::months{n};
     if (!ymd.ok()) ymd = ymd.year() / ymd.month() / hh::last; // clamp to the month's end
     return date_of(hh::sys_days{ymd}.time_since_epoch().count());
+}
+
+namespace {
+bool dated(ticks t) noexcept { return t >= first_ticks && t <= last_ticks; }
+} // namespace
+
+ticks calendar::local_day_start(ticks t) const noexcept { return dated(t) ? start_of(day_of(t)) : t; }
+
+ticks calendar::plus_days(ticks t, std::int64_t n) const noexcept {
+    if (!dated(t)) return t;
+    n = std::clamp<std::int64_t>(n, -4'000'000, 4'000'000); // past every representable date
+    return from_local(to_local(t) + n * ticks_per_day);
+}
+
+ticks calendar::plus_months(ticks t, std::int64_t n) const noexcept {
+    if (!dated(t)) return t;
+    n = std::clamp<std::int64_t>(n, -130'000, 130'000);
+    const ticks local = to_local(t);
+    const std::int64_t day = floor_day(local);
+    auto ymd = hh::year_month_day{hh::sys_days{hh::days{day}}};
+    ymd += hh::months{static_cast<int>(n)};
+    if (!ymd.ok()) ymd = ymd.year() / ymd.month() / hh::last;
+    const std::int64_t to = hh::sys_days{ymd}.time_since_epoch().count();
+    return from_local(to * ticks_per_day + (local - day * ticks_per_day));
+}
+
+ticks calendar::working_day_start(ticks t, std::int64_t n) const noexcept {
+    if (!dated(t)) return t;
+    n = std::clamp<std::int64_t>(n, -40'000, 40'000);
+    const std::int64_t day = day_of(t);
+    const std::int64_t r = n >= 0 ? working_day_from(n == 0 ? day : day + 1, static_cast<int>(n == 0 ? 0 : n - 1))
+                                  : working_day_from(day, static_cast<int>(n));
+    return r == none_day ? never : start_of(r);
+}
+
+ticks calendar::close_of_local_day(ticks t) const noexcept {
+    if (!dated(t)) return t;
+    const std::int64_t r = working_day_from(day_of(t), 0);
+    return r == none_day ? never : close_of_day(r);
 }
 
 duration calendar::utc_offset() const { return to_duration(zone_ ? zone_->offset_at(0) : offset_); }

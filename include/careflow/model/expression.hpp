@@ -30,7 +30,13 @@ enum class expr_op : std::uint8_t {
     ge,
     and_,
     or_,
-    not_
+    not_,
+    // Dates in a calendar's zone (the node's name is the calendar's):
+    local_day,   ///< time → the instant its local day began
+    plus_days,   ///< time, integer → the same wall time n local days later (or earlier)
+    plus_months, ///< time, integer → the same wall time n calendar months later, the day clamped to the month's end
+    working_day, ///< time, integer → the start of a working day counted from its local date (see `working_day()`)
+    close_of_day ///< time → "by the close of working day D": the close of its local date, or of the next working day
 };
 
 struct expr_node;
@@ -48,6 +54,8 @@ public:
     static expr make(expr_op op, expr lhs = {}, expr rhs = {});
     static expr make_named(expr_op op, std::string name);
     static expr make_constant(value v);
+    /// A date operation in `calendar` (local_day … close_of_day).
+    static expr make_dated(expr_op op, std::string calendar, expr t, expr n = {});
 
     [[nodiscard]] bool empty() const noexcept { return !node_; }
     [[nodiscard]] const expr_node* node() const noexcept { return node_.get(); }
@@ -90,5 +98,31 @@ inline expr field(std::string name) { return expr::make_named(expr_op::field, st
 inline expr now() { return expr::make(expr_op::now); }
 /// The id of the person acting.
 inline expr actor_id() { return expr::make(expr_op::actor); }
+
+// Date rules, each in a named calendar (its zone, holidays and hours; the engine supplies
+// it like a timer's): "on the consultation date + 1 month, moved to a working day, by its
+// close" is `close_of_day(working_day(plus_months(var("consulted_at"), 1, "center"), 0, "center"), "center")`.
+/// The instant `t`'s local day began.
+inline expr local_day(expr t, std::string calendar) {
+    return expr::make_dated(expr_op::local_day, std::move(calendar), std::move(t));
+}
+/// The same local wall time `n` days later (negative: earlier).
+inline expr plus_days(expr t, expr n, std::string calendar) {
+    return expr::make_dated(expr_op::plus_days, std::move(calendar), std::move(t), std::move(n));
+}
+/// The same local wall time `n` calendar months later, the day clamped (Jan 31 + 1 → Feb 28).
+inline expr plus_months(expr t, expr n, std::string calendar) {
+    return expr::make_dated(expr_op::plus_months, std::move(calendar), std::move(t), std::move(n));
+}
+/// The start of a working day counted from `t`'s local date: n = 0 that date when it is a
+/// working day, else the next one; n > 0 the n-th working day after it; n < 0 the |n|-th
+/// working day before it. A calendar that never opens gives the farthest instant.
+inline expr working_day(expr t, expr n, std::string calendar) {
+    return expr::make_dated(expr_op::working_day, std::move(calendar), std::move(t), std::move(n));
+}
+/// The close of `t`'s local date when it is a working day, else of the next working day.
+inline expr close_of_day(expr t, std::string calendar) {
+    return expr::make_dated(expr_op::close_of_day, std::move(calendar), std::move(t));
+}
 
 } // namespace careflow

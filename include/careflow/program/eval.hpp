@@ -11,6 +11,8 @@
 
 namespace careflow {
 
+class calendar;
+
 /// One machine word of case data. Booleans (0/1), integers, enumerations (symbol index),
 /// times (ticks since the epoch) and durations (ticks) use `i`; reals use `r`. Text lives
 /// beside the cells (a case's text table); while evaluating, `s` points at it.
@@ -29,6 +31,8 @@ struct eval_context {
     const std::string* field_texts = nullptr; ///< the payload's text fields, in order
     ticks now = 0;
     const std::string* actor = nullptr;
+    /// The program's calendars by index, for date operations (null, or a null entry: 24×7 UTC).
+    const calendar* const* calendars = nullptr;
 };
 
 /// Instructions of the compiled expression code.
@@ -74,7 +78,13 @@ enum class opcode : std::uint8_t {
     test_field_i,
     test_field_r,
     jump_if_false, ///< short-circuit &&: if the top is false jump to `arg` keeping it, else pop it
-    jump_if_true   ///< short-circuit ||: if the top is true jump to `arg` keeping it, else pop it
+    jump_if_true,  ///< short-circuit ||: if the top is true jump to `arg` keeping it, else pop it
+    // Date operations in calendar `arg` (see expr_op).
+    local_day,
+    close_of_day,
+    plus_days,
+    plus_months,
+    working_day
 };
 
 /// The comparison a fused test instruction makes.

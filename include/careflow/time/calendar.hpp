@@ -156,6 +156,13 @@ public:
     [[nodiscard]] std::int64_t working_day_from(std::int64_t day, int n) const noexcept;
     /// The instant the last opening of working day `day` closes (precondition: a working day).
     [[nodiscard]] ticks close_of_day(std::int64_t day) const noexcept;
+    // The date rules of expressions (expression.hpp), on instants. An instant outside the
+    // years 1400-9999 comes back unchanged; a rule that finds no working day gives `never`.
+    [[nodiscard]] ticks local_day_start(ticks t) const noexcept;
+    [[nodiscard]] ticks plus_days(ticks t, std::int64_t n) const noexcept;
+    [[nodiscard]] ticks plus_months(ticks t, std::int64_t n) const noexcept;
+    [[nodiscard]] ticks working_day_start(ticks t, std::int64_t n) const noexcept;
+    [[nodiscard]] ticks close_of_local_day(ticks t) const noexcept;
     static constexpr std::int64_t none_day = std::numeric_limits<std::int64_t>::max();
 
 private:
