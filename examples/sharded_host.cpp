@@ -34,6 +34,7 @@ int main() {
         threads.emplace_back([&, s] {
             engine e(engine_options{.shard = static_cast<std::uint32_t>(s)}); // owned by this thread only;
             // its shard number keeps the ids of spawned cases (callbacks) apart from other shards'
+            e.set_calendar(procedures::center_calendar_name, center_calendar()); // callback dates count in it
             const actor line{"switchboard", {}};
             const actor op{"op-" + std::to_string(s), {"operator"}};
             const actor counselor{"dr-" + std::to_string(s), {"counselor"}};

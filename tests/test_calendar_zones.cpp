@@ -51,7 +51,7 @@ void compare_with_walk(const char* zone, const std::vector<std::pair<int, int>>&
     const calendar c = with_hours(zone, hrs);
     const oracle o{::date::locate_zone(zone), hrs};
     const std::int64_t m0 = from_utc / ticks_per_minute, span = 4 * 1440; // four days around the change
-    std::vector<std::int64_t> open_before(span + 1, 0);                    // open minutes in [m0, m0 + i)
+    std::vector<std::int64_t> open_before(span + 1, 0);                   // open minutes in [m0, m0 + i)
     for (std::int64_t i = 0; i < span; ++i) {
         const bool open = o.open(m0 + i);
         CAPTURE(i);
@@ -65,7 +65,8 @@ void compare_with_walk(const char* zone, const std::vector<std::pair<int, int>>&
         CAPTURE(a);
         CAPTURE(b);
         REQUIRE(c.between((m0 + a) * ticks_per_minute, (m0 + b) * ticks_per_minute) ==
-                (open_before[static_cast<std::size_t>(b)] - open_before[static_cast<std::size_t>(a)]) * ticks_per_minute);
+                (open_before[static_cast<std::size_t>(b)] - open_before[static_cast<std::size_t>(a)]) *
+                    ticks_per_minute);
         // add: the earliest minute x with open minutes in [a, x) reaching d.
         const std::int64_t d = open_before[static_cast<std::size_t>(b)] - open_before[static_cast<std::size_t>(a)];
         if (d > 0) {
@@ -87,7 +88,7 @@ TEST_CASE("daylight saving: is_open, next_open, add and between match a minute w
     const std::vector<std::vector<std::pair<int, int>>> shapes = {
         {{30, 240}, {540, 1020}}, {{540, 720}, {780, 1080}}, {{0, 1440}}, {{90, 150}, {150, 210}}, {{120, 180}}};
     for (const auto& hrs : shapes) {
-        compare_with_walk("America/New_York", hrs, utc_ticks(2025, 3, 7, 12, 0));  // 2025-03-09 02:00 → 03:00
+        compare_with_walk("America/New_York", hrs, utc_ticks(2025, 3, 7, 12, 0));   // 2025-03-09 02:00 → 03:00
         compare_with_walk("America/New_York", hrs, utc_ticks(2025, 10, 31, 12, 0)); // 2025-11-02 02:00 → 01:00
         compare_with_walk("Europe/Berlin", hrs, utc_ticks(2025, 3, 28, 12, 0));     // 2025-03-30 02:00 → 03:00
         compare_with_walk("Europe/Berlin", hrs, utc_ticks(2025, 10, 24, 12, 0));    // 2025-10-26 03:00 → 02:00
@@ -139,10 +140,10 @@ TEST_CASE("calendar months clamp to the end of a shorter month") {
 
 TEST_CASE("working days by date over the 2025 Spring Festival, with its make-up Sunday and Saturday") {
     const calendar c = center_calendar();
-    CHECK(c.is_working_day(day(2025, 1, 26)));       // Sunday, make-up
+    CHECK(c.is_working_day(day(2025, 1, 26)));                                   // Sunday, make-up
     CHECK_FALSE(c.is_working_day(day(2025, 1, 27) + boost::gregorian::days(1))); // Tue Jan 28, Spring Festival
-    CHECK(c.next_working_day(day(2025, 1, 24)) == day(2025, 1, 26));            // Fri → make-up Sun
-    CHECK(c.next_working_day(day(2025, 1, 27)) == day(2025, 2, 5));             // Mon → after the festival
+    CHECK(c.next_working_day(day(2025, 1, 24)) == day(2025, 1, 26));             // Fri → make-up Sun
+    CHECK(c.next_working_day(day(2025, 1, 27)) == day(2025, 2, 5));              // Mon → after the festival
     CHECK(c.next_working_day(day(2025, 1, 28), 0) == day(2025, 2, 5));
     CHECK(c.next_working_day(day(2025, 2, 5), 0) == day(2025, 2, 5));
     CHECK(c.next_working_day(day(2025, 2, 5), 3) == day(2025, 2, 8)); // Thu, Fri, make-up Sat

@@ -133,8 +133,9 @@ TEST_CASE("hotline: a caller who needs follow-up gets callbacks at +1 week and +
     const auto kids = f.e.get(1).children();
     REQUIRE(kids.size() == 2);
     CHECK(f.e.get(kids[0]).prog().name() == "phone_callback");
-    CHECK(f.e.get(kids[0]).variable("due") == value(t0 + minutes(45) + hours(24 * 7)));
-    CHECK(f.e.get(kids[1]).variable("due") == value(t0 + minutes(45) + hours(24 * 30)));
+    // Due on dates: the call's date + 7 days and + 1 calendar month, at the day's start.
+    CHECK(f.e.get(kids[0]).variable("due") == value(local(2026, 11, 30, 0, 0)));
+    CHECK(f.e.get(kids[1]).variable("due") == value(local(2026, 12, 23, 0, 0)));
     CHECK(f.e.get(kids[0]).variable("counselor") == value("dr-li"));
     CHECK(f.e.get(kids[0]).variable("contact") == value("138-0000"));
     // Without the need, none.
@@ -188,7 +189,7 @@ TEST_CASE("callback: only a trained agent may take it; details are verified befo
     CHECK(f.seen.saw("2:tell_counselor"));
 }
 
-TEST_CASE("callback: unreachable three times on different working days, then the counselor is told") {
+TEST_CASE("callback: three retries on the working days after each attempt, then the counselor is told") {
     center_fixture f;
     callback(f, 1, local(2026, 11, 27, 10, 0), t0); // Friday
     f.e.advance(local(2026, 11, 27, 10, 0));
@@ -196,16 +197,21 @@ TEST_CASE("callback: unreachable three times on different working days, then the
     f.e.dispatch(1, "verify", {{"contact_ok", true}}, local(2026, 11, 27, 10, 2), f.agent);
     f.e.dispatch(1, "unreachable", local(2026, 11, 27, 10, 3), f.agent);
     CHECK(f.path(1) == "waiting_retry");
-    CHECK(f.e.get(1).pending_timers()[0].second == local(2026, 11, 30, 10, 3)); // Monday, not Saturday
-    f.e.advance(local(2026, 11, 30, 10, 3));
+    CHECK(f.e.get(1).pending_timers()[0].second == local(2026, 11, 30, 9, 0)); // Monday's opening, not Saturday
+    f.e.advance(local(2026, 11, 30, 9, 0));
     f.e.dispatch(1, "verify", {{"contact_ok", true}}, local(2026, 11, 30, 10, 5), f.agent);
     f.e.dispatch(1, "unreachable", local(2026, 11, 30, 10, 6), f.agent);
-    CHECK(f.e.get(1).pending_timers()[0].second == local(2026, 12, 2, 10, 6)); // over the Tuesday holiday
-    f.e.advance(local(2026, 12, 2, 10, 6));
+    CHECK(f.e.get(1).pending_timers()[0].second == local(2026, 12, 2, 9, 0)); // over the Tuesday holiday
+    f.e.advance(local(2026, 12, 2, 9, 0));
     f.e.dispatch(1, "verify", {{"contact_ok", true}}, local(2026, 12, 2, 10, 7), f.agent);
     f.e.dispatch(1, "unreachable", local(2026, 12, 2, 10, 8), f.agent);
+    CHECK(f.path(1) == "waiting_retry"); // the third retry is still to come
+    CHECK(f.e.get(1).pending_timers()[0].second == local(2026, 12, 3, 9, 0));
+    f.e.advance(local(2026, 12, 3, 9, 0));
+    f.e.dispatch(1, "verify", {{"contact_ok", true}}, local(2026, 12, 3, 10, 0), f.agent);
+    f.e.dispatch(1, "unreachable", local(2026, 12, 3, 10, 1), f.agent);
     CHECK(f.path(1) == "unreachable");
-    CHECK(f.e.get(1).variable("attempts") == value(3));
+    CHECK(f.e.get(1).variable("attempts") == value(4)); // the first attempt and three retries
     CHECK(f.seen.saw("1:tell_counselor"));
     CHECK(f.sla(1, "on_time") == sla_status::met); // the first attempt was on the due day
 }
@@ -268,7 +274,7 @@ TEST_CASE("callback: a further consultation is booked and special cases get a se
     CHECK(f.e.get(kids[0]).variable("channel") == value("callback"));
     CHECK(f.e.get(kids[0]).path() == "requested");
     CHECK(f.e.get(kids[1]).prog().name() == "phone_callback");
-    CHECK(f.e.get(kids[1]).variable("due") == value(local(2026, 11, 24, 11, 0) + hours(72)));
+    CHECK(f.e.get(kids[1]).variable("due") == value(local(2026, 11, 27, 0, 0))); // the date 3 days on
 }
 
 TEST_CASE("KPIs: three-ring answer rate and callback on-time rate on a hand-checked set") {

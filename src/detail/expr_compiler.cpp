@@ -91,12 +91,13 @@ struct checker {
         case expr_op::working_day: {
             info a, b;
             if (n.name.empty())
-                return fail("careflow.model.type_mismatch", "a date operation needs a calendar name in '" + e.to_string() + "'");
+                return fail("careflow.model.type_mismatch",
+                            "a date operation needs a calendar name in '" + e.to_string() + "'");
             if (!analyze(n.lhs, a)) return false;
             if (a.type != value_type::time)
-                return fail("careflow.model.type_mismatch",
-                            "a date operation takes a time, not " + std::string(to_string(a.type)) + ", in '" +
-                                e.to_string() + "'");
+                return fail("careflow.model.type_mismatch", "a date operation takes a time, not " +
+                                                                std::string(to_string(a.type)) + ", in '" +
+                                                                e.to_string() + "'");
             if (n.op != expr_op::local_day && n.op != expr_op::close_of_day) {
                 if (!analyze(n.rhs, b)) return false;
                 if (b.type != value_type::integer)

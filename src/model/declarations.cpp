@@ -144,8 +144,11 @@ std::string render(const expr& e, int parent, bool right) {
     case expr_op::plus_days:
     case expr_op::plus_months:
     case expr_op::working_day: {
-        const char* f = n.op == expr_op::plus_days ? "plus_days" : n.op == expr_op::plus_months ? "plus_months" : "working_day";
-        return std::string(f) + "(" + render(n.lhs, 0, false) + ", " + render(n.rhs, 0, false) + ", \"" + n.name + "\")";
+        const char* f = n.op == expr_op::plus_days     ? "plus_days"
+                        : n.op == expr_op::plus_months ? "plus_months"
+                                                       : "working_day";
+        return std::string(f) + "(" + render(n.lhs, 0, false) + ", " + render(n.rhs, 0, false) + ", \"" + n.name +
+               "\")";
     }
     default: break;
     }

@@ -51,7 +51,7 @@ procedure complaint(const complaint_params& k) {
     b.sla("resolve")
         .start(entered("received"))
         .stop(received("resolve"))
-        .goal(k.resolve_within)
+        .goal(k.resolve_within, k.calendar)
         .on_breach("escalate")
         .accountable("handler");
     return b.build();

@@ -51,7 +51,7 @@ procedure counseling_course(const counseling_course_params& k) {
         .by_assignee("counselor")
         .then(set("outcome", field("outcome")))
         .then(spawn(k.callback_procedure, {{"consulted_at", now()},
-                                           {"due", now() + k.follow_up_after},
+                                           {"due", due_day(now(), k.follow_up_after, k.calendar)},
                                            {"contact", var("contact")},
                                            {"counselor", var("counselor_id")}}));
     return b.build();

@@ -42,7 +42,10 @@ procedure first_visit(const first_visit_params& k) {
     b.state("booked")
         .describe("1. client file opened, slip issued, confirmation sent")
         .on_entry(notify("client_confirmation", "appointment slip and confirmation sent to the client"))
-        .at(var("appointment_at") - k.screening_opens_before, "screening_opens");
+        .at(k.screening_from_previous_working_day
+                ? working_day(var("appointment_at"), -1, k.calendar)
+                : local_day(plus_days(var("appointment_at"), -1, k.calendar), k.calendar),
+            "screening_opens");
     b.state("screening").describe("2. mental state, history, emergencies (phone or questionnaire)");
     b.state("deciding");
     b.state("crisis").final().on_entry(notify("manager", "crisis found in pre-screening: start emergency handling"));

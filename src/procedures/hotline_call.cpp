@@ -116,7 +116,7 @@ procedure hotline_call(const hotline_call_params& k) {
     std::vector<action> follow_ups;
     for (const auto& offset : k.follow_up_after)
         follow_ups.push_back(spawn(k.callback_procedure, {{"consulted_at", var("consulted_at")},
-                                                          {"due", var("consulted_at") + offset},
+                                                          {"due", due_day(var("consulted_at"), offset, k.calendar)},
                                                           {"contact", var("contact")},
                                                           {"counselor", var("counselor_id")}}));
     auto with_callbacks = b.transition("recording", "awaiting_feedback").on("record").by_assignee("recorder");

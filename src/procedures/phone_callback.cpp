@@ -37,8 +37,8 @@ procedure phone_callback(const phone_callback_params& k) {
     b.state("verifying").describe("2. verify contact details and the record before dialing");
     b.state("dialing");
     b.state("waiting_retry")
-        .after(k.retry_after, "retry", k.calendar)
-        .describe("unreachable: retry another working day");
+        .at(working_day(now(), 1, k.calendar), "retry", k.calendar)
+        .describe("unreachable: retry on the next working day after this attempt's date");
     b.state("conversation").describe("2. purpose, care, recent state, open questions, support");
     b.state("recording").describe("3. enter into the client system");
     b.state("booking_check");
@@ -62,7 +62,7 @@ procedure phone_callback(const phone_callback_params& k) {
         .then(set("attempts", var("attempts") + 1));
     b.transition("dialing", "unreachable")
         .on("unreachable")
-        .when(var("attempts") + 1 >= k.max_attempts)
+        .when(var("attempts") + 1 >= 1 + k.max_retries)
         .by_assignee("agent")
         .then(set("attempts", var("attempts") + 1));
     b.transition("dialing", "waiting_retry")
@@ -90,7 +90,7 @@ procedure phone_callback(const phone_callback_params& k) {
     b.transition("second_check", "done")
         .when(var("special") == true)
         .then(spawn("phone_callback", {{"consulted_at", var("consulted_at")},
-                                       {"due", now() + k.second_callback_after},
+                                       {"due", due_day(now(), k.second_callback_after, k.calendar)},
                                        {"contact", var("contact")},
                                        {"counselor", var("counselor")}}));
     b.transition("second_check", "done");
@@ -99,7 +99,7 @@ procedure phone_callback(const phone_callback_params& k) {
         .start(entered("queued"))
         .stop(received("reached"))
         .stop(received("unreachable"))
-        .goal(k.attempt_within, k.calendar)
+        .goal_at(close_of_day(var("due"), k.calendar), k.calendar)
         .accountable("agent");
     b.sla("record")
         .start(entered("recording"))

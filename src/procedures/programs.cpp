@@ -16,6 +16,13 @@ std::shared_ptr<const program> counseling_course_program(const counseling_course
 }
 std::shared_ptr<const program> complaint_program(const complaint_params& p) { return compile(complaint(p)); }
 
+expr due_day(expr t, date_offset offset, const std::string& calendar) {
+    expr d = local_day(std::move(t), calendar);
+    if (offset.months != 0) d = plus_months(d, offset.months, calendar);
+    if (offset.days != 0) d = plus_days(d, offset.days, calendar);
+    return working_day(d, 0, calendar);
+}
+
 void install_all(engine& e, const calendar& center) {
     e.set_calendar(center_calendar_name, center);
     e.install(hotline_call_program());

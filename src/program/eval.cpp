@@ -57,7 +57,9 @@ cell expression::interpret(const eval_context& ctx) const noexcept {
                 --n;
             break;
         case opcode::local_day: st[n - 1].i = detail::calendar_at(ctx, in.arg).local_day_start(st[n - 1].i); break;
-        case opcode::close_of_day: st[n - 1].i = detail::calendar_at(ctx, in.arg).close_of_local_day(st[n - 1].i); break;
+        case opcode::close_of_day:
+            st[n - 1].i = detail::calendar_at(ctx, in.arg).close_of_local_day(st[n - 1].i);
+            break;
         case opcode::plus_days:
             --n;
             st[n - 1].i = detail::calendar_at(ctx, in.arg).plus_days(st[n - 1].i, st[n].i);

@@ -288,6 +288,8 @@ struct engine_impl {
     void finish_slas(step& s);
     void reach_threshold(step& s, std::uint16_t sla, ticks at, event_index& send);
     ticks elapsed(const case_data& c, const sla_clock& k, std::uint16_t calendar, ticks at) const;
+    /// The instant a running clock's open time reaches its goal (its deadline).
+    ticks deadline(const case_data& c, const sla_clock& k, std::uint16_t calendar) const;
 
     // ---- timers (timers.cpp) ----
     void arm(step& s, std::uint16_t timer);

@@ -14,6 +14,10 @@ ticks engine_impl::elapsed(const case_data& c, const sla_clock& k, std::uint16_t
     return saturating_add(k.elapsed_before, business_between(c, cal, k.resumed_at, at));
 }
 
+ticks engine_impl::deadline(const case_data& c, const sla_clock& k, std::uint16_t cal) const {
+    return business_add(c, cal, k.resumed_at, std::max<ticks>(k.goal - k.elapsed_before, 0));
+}
+
 void engine_impl::apply_sla(step& s, const sla_trigger& t) {
     case_data& c = slots[s.slot];
     const program& p = prog_of(c);
@@ -64,9 +68,14 @@ void engine_impl::apply_sla(step& s, const sla_trigger& t) {
         break;
     }
     case sla_effect::stop: {
+        // Late once the instant at which the clock's open time reaches its goal has passed,
+        // whether or not the calendar has opened since (a goal reached at Wednesday's close
+        // is late on Thursday at 09:00, though no open time has passed in between).
+        const bool running = k.status == sla_status::running;
+        const ticks due = running ? deadline(c, k, spec.calendar) : no_time;
         k.elapsed_before = elapsed(c, k, spec.calendar, now);
         if (k.status == sla_status::paused) k.paused_total += now - k.paused_at;
-        const bool late = k.elapsed_before > k.goal;
+        const bool late = k.elapsed_before > k.goal || (running && now > due);
         if (late && k.breached_at == no_time) k.breached_at = now; // reached between timer checks
         k.status = late ? sla_status::breached : sla_status::met;
         k.stopped_at = now;
@@ -132,14 +141,17 @@ void engine_impl::schedule_sla(step& s, std::uint16_t sla) {
     ++ts.epoch;
     ts.due = no_time;
     if (k.status != sla_status::running) return;
-    ticks target; // elapsed open time at which the next threshold is reached
-    if (k.warnings_fired < spec.warnings.size())
-        target = static_cast<ticks>(std::ceil(spec.warnings[k.warnings_fired] * static_cast<double>(k.goal)));
-    else if (k.breached_at == no_time)
-        target = k.goal + 1; // a clock breaches once more than its goal has elapsed
-    else
+    if (k.warnings_fired < spec.warnings.size()) {
+        // A warning at the instant open time reaches its share of the goal.
+        const auto target =
+            static_cast<ticks>(std::ceil(spec.warnings[k.warnings_fired] * static_cast<double>(k.goal)));
+        ts.due = business_add(c, spec.calendar, k.resumed_at, std::max<ticks>(target - k.elapsed_before, 0));
+    } else if (k.breached_at == no_time) {
+        // The breach, the first instant after the goal's deadline (closed or not).
+        ts.due = saturating_add(deadline(c, k, spec.calendar), 1);
+    } else {
         return;
-    ts.due = business_add(c, spec.calendar, k.resumed_at, std::max<ticks>(target - k.elapsed_before, 0));
+    }
     ts.due = std::max(ts.due, s.now);
 }
 

@@ -57,6 +57,8 @@ public:
                 agent_actors_.push_back(actor{"agent-" + std::to_string(i), {"callback_agent"}});
                 agents_.push_back(idle{});
             }
+        } else {
+            e_.set_calendar(procedures::center_calendar_name, calendar_); // callback dates of the calls
         }
         e_.install(std::move(p));
         watch_.counted = &counted_;

@@ -48,7 +48,6 @@ ticks total_of(const std::vector<std::pair<ticks, ticks>>& hours) {
 
 } // namespace
 
-
 calendar::calendar() {
     for (auto& w : week_) w = {{0, ticks_per_day}};
     reindex();
@@ -189,9 +188,9 @@ std::int64_t calendar::day_of(ticks t) const noexcept {
 }
 
 std::size_t calendar::days_before(const day_list& list, std::int64_t day) noexcept {
-    return static_cast<std::size_t>(
-        std::lower_bound(list.begin(), list.end(), day, [](const exception_day& e, std::int64_t d) { return e.day < d; }) -
-        list.begin());
+    return static_cast<std::size_t>(std::lower_bound(list.begin(), list.end(), day,
+                                                     [](const exception_day& e, std::int64_t d) { return e.day < d; }) -
+                                    list.begin());
 }
 
 const calendar::intervals& calendar::wall_hours(std::int64_t day) const noexcept {

@@ -63,7 +63,8 @@ duration clock_of(const std::string& s, const std::string& where) {
     const bool shape = (s.size() == 5 || (s.size() == 8 && s[5] == ':')) && s[2] == ':' &&
                        std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || c == ':'; });
     if (shape) {
-        const int h = std::stoi(s.substr(0, 2)), m = std::stoi(s.substr(3, 2)), sec = s.size() == 8 ? std::stoi(s.substr(6)) : 0;
+        const int h = std::stoi(s.substr(0, 2)), m = std::stoi(s.substr(3, 2)),
+                  sec = s.size() == 8 ? std::stoi(s.substr(6)) : 0;
         if (m < 60 && sec < 60 && (h < 24 || (h == 24 && m == 0 && sec == 0))) return duration(h, m, sec);
     }
     fail(where, "\"" + s + "\" is not a time of day HH:MM");
@@ -75,7 +76,8 @@ std::vector<opening> hours_of(const json& j, const std::string& where) {
     for (std::size_t i = 0; i < j.size(); ++i) {
         const std::string at = where + "[" + std::to_string(i) + "]";
         if (!j[i].is_array() || j[i].size() != 2) fail(at, "expected [\"HH:MM\", \"HH:MM\"]");
-        out.push_back({clock_of(text_of(j[i][0], at + "[0]"), at + "[0]"), clock_of(text_of(j[i][1], at + "[1]"), at + "[1]")});
+        out.push_back(
+            {clock_of(text_of(j[i][0], at + "[0]"), at + "[0]"), clock_of(text_of(j[i][1], at + "[1]"), at + "[1]")});
     }
     return out;
 }
@@ -113,8 +115,10 @@ std::string offset_text(duration d) { return (d.is_negative() ? "-" : "+") + clo
 std::string position(std::string_view text, std::size_t byte) {
     std::size_t line = 1, column = 1;
     for (std::size_t i = 0; i < std::min(byte, text.size()); ++i) {
-        if (text[i] == '\n') ++line, column = 1;
-        else ++column;
+        if (text[i] == '\n')
+            ++line, column = 1;
+        else
+            ++column;
     }
     return "line " + std::to_string(line) + ", column " + std::to_string(column);
 }
@@ -147,8 +151,9 @@ calendar_document parse_calendar(std::string_view text, const std::filesystem::p
     } catch (const json::parse_error& e) {
         fail(position(text, e.byte == 0 ? 0 : e.byte - 1), "not JSON");
     }
-    only(j, {"format", "name", "description", "source", "zone", "utc_offset", "weekly", "make_up_hours", "holidays",
-             "working_days", "exceptions", "include"},
+    only(j,
+         {"format", "name", "description", "source", "zone", "utc_offset", "weekly", "make_up_hours", "holidays",
+          "working_days", "exceptions", "include"},
          "");
     if (text_of(member(j, "format", ""), "format") != format_id)
         fail("format", std::string("expected \"") + std::string(format_id) + "\"");
@@ -164,8 +169,9 @@ calendar_document parse_calendar(std::string_view text, const std::filesystem::p
             const std::string z = text_of(j["zone"], "zone");
             c = weekly ? calendar::business(z) : calendar::always_open(z);
         } else {
-            const duration off = j.contains("utc_offset") ? offset_of(text_of(j["utc_offset"], "utc_offset"), "utc_offset")
-                                                          : duration(0, 0, 0);
+            const duration off = j.contains("utc_offset")
+                                     ? offset_of(text_of(j["utc_offset"], "utc_offset"), "utc_offset")
+                                     : duration(0, 0, 0);
             c = weekly ? calendar::business(off) : calendar::always_open(off);
         }
     } catch (const error& e) {
@@ -185,7 +191,8 @@ calendar_document parse_calendar(std::string_view text, const std::filesystem::p
         for (unsigned short d = 0; d < 7; ++d) {
             const std::string where = std::string("weekly.") + day_keys[d];
             if (j["weekly"].contains(day_keys[d]))
-                guarded(where, [&] { c.hours(boost::gregorian::greg_weekday(d), hours_of(j["weekly"][day_keys[d]], where)); });
+                guarded(where,
+                        [&] { c.hours(boost::gregorian::greg_weekday(d), hours_of(j["weekly"][day_keys[d]], where)); });
         }
     }
     std::vector<opening> make_up = usual_hours(c);

@@ -44,11 +44,12 @@ std::vector<ical_day> read_ical_days(std::string_view ics) {
     for (icalcomponent* ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); ev;
          ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT)) {
         if (icalcomponent_get_first_property(ev, ICAL_XLICERROR_PROPERTY))
-            bad("a malformed event: " + std::string(icalproperty_get_xlicerror(
-                                            icalcomponent_get_first_property(ev, ICAL_XLICERROR_PROPERTY))));
+            bad("a malformed event: " +
+                std::string(icalproperty_get_xlicerror(icalcomponent_get_first_property(ev, ICAL_XLICERROR_PROPERTY))));
         const char* s = icalcomponent_get_summary(ev);
         const std::string summary = s ? s : "";
-        if (!icalcomponent_get_first_property(ev, ICAL_DTSTART_PROPERTY)) bad("event \"" + summary + "\" has no DTSTART");
+        if (!icalcomponent_get_first_property(ev, ICAL_DTSTART_PROPERTY))
+            bad("event \"" + summary + "\" has no DTSTART");
         if (icalcomponent_get_first_property(ev, ICAL_RRULE_PROPERTY))
             bad("event \"" + summary + "\" repeats (RRULE); list each holiday as its own event");
         const date from = date_of(icalcomponent_get_dtstart(ev), summary);

@@ -8,6 +8,7 @@
 /// returning the compiled program (all a host needs to run cases).
 #pragma once
 
+#include <careflow/model/expression.hpp>
 #include <careflow/program/program.hpp>
 #include <careflow/time/calendar.hpp>
 #include <careflow/time/calendar_file.hpp>
@@ -35,6 +36,20 @@ inline constexpr const char* supervisor = "supervisor";         ///< 内部监�
 
 /// The calendar name the shipped procedures use for working-day rules.
 inline constexpr const char* center_calendar_name = "center";
+
+/// A due date counted in calendar months and days from a date ("one week after", "one
+/// month after"): months first (the day clamped to a shorter month's end), then days.
+struct date_offset {
+    int months = 0;
+    int days = 0;
+    static date_offset in_days(int n) { return {0, n}; }
+    static date_offset in_months(int n) { return {n, 0}; }
+    friend bool operator==(const date_offset&, const date_offset&) = default;
+};
+
+/// The start of the working day a date rule falls on: `t`'s local date moved by `offset`,
+/// then to the next working day when it is not one (all in `calendar`).
+[[nodiscard]] expr due_day(expr t, date_offset offset, const std::string& calendar);
 
 /// Install all six shipped procedures (default parameters) and the center calendar on an
 /// engine. Hosts that tune parameters install their own programs instead.

@@ -5,7 +5,7 @@
 ///   │ received ─acknowledge{manager|supervisor}─► investigating          │
 ///   │ investigating ─resolve─► improving ─record_improvement─► closed    │
 ///   │ ↺ escalate (on a breach): supervision told                         │
-///   SLAs: acknowledged within 1 working day; resolved within 7 days.
+///   SLAs: acknowledged within 1 working day; resolved within 7 working days (center calendar).
 #pragma once
 
 #include <careflow/procedures/common.hpp>
@@ -14,8 +14,8 @@ namespace careflow::procedures {
 
 struct complaint_params {
     std::string calendar = center_calendar_name;
-    span acknowledge_within = working_days(1);                  ///< (default)
-    duration resolve_within = boost::posix_time::hours(24 * 7); ///< (default) calendar days
+    span acknowledge_within = working_days(1); ///< (default)
+    span resolve_within = working_days(7);     ///< (default) working days, so a holiday never squeezes it
 };
 
 /// The model, for validation and drawing.

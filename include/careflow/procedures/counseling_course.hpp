@@ -11,8 +11,11 @@
 namespace careflow::procedures {
 
 struct counseling_course_params {
-    int evaluate_every = 4;                                      ///< (default) periodic evaluation every 4 sessions
-    duration follow_up_after = boost::posix_time::hours(24 * 7); ///< (seed) callback one week after closure
+    int evaluate_every = 4; ///< (default) periodic evaluation every 4 sessions
+    /// (seed) the follow-up callback is due one week after closure (the next working day
+    /// when that date is not one), in `calendar`.
+    date_offset follow_up_after = date_offset::in_days(7);
+    std::string calendar = center_calendar_name;
     std::string callback_procedure = "phone_callback";
 };
 

@@ -22,12 +22,15 @@ namespace careflow::procedures {
 
 struct first_visit_params {
     std::string calendar = center_calendar_name;
-    duration screening_opens_before = boost::posix_time::hours(24); ///< (seed) the day before or the day of
-    int crisis_risk = 4;                                            ///< (default) risk at or above which it is a crisis
-    duration record_within = boost::posix_time::hours(24);          ///< (default) records after the first consultation
-    span follow_up_within = working_days(3);                        ///< (default) follow-up plan carried out
-    span remind_every = working_days(1);                            ///< (seed: the system reminds) (default interval)
-    int max_reminders = 10;                                         ///< (default)
+    /// (seed) pre-screening "on the day of the appointment or the day before": the window
+    /// opens at the start of the previous working day (true, default) or of the calendar
+    /// day before (false), in `calendar`'s zone.
+    bool screening_from_previous_working_day = true;
+    int crisis_risk = 4;                                   ///< (default) risk at or above which it is a crisis
+    duration record_within = boost::posix_time::hours(24); ///< (default) records after the first consultation
+    span follow_up_within = working_days(3);               ///< (default) follow-up plan carried out
+    span remind_every = working_days(1);                   ///< (seed: the system reminds) (default interval)
+    int max_reminders = 10;                                ///< (default)
 };
 
 /// The model, for validation and drawing.

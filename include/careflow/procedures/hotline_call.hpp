@@ -29,9 +29,11 @@ struct hotline_call_params {
     duration record_within = boost::posix_time::hours(2);    ///< (default) record after the call
     duration feedback_within = boost::posix_time::hours(24); ///< (default) satisfaction feedback by phone or SMS
     duration feedback_give_up = boost::posix_time::hours(72); ///< (default) stop waiting for feedback (a miss)
-    std::vector<duration> follow_up_after = {boost::posix_time::hours(24 * 7),
-                                             boost::posix_time::hours(24 * 30)}; ///< (seed) callbacks +1 week, +1 month
-    std::string callback_procedure = "phone_callback";                           ///< what follow-up spawns
+    /// (seed) callbacks one week and one month after the call, each due on that date (the
+    /// next working day when it is not one), in `calendar`.
+    std::vector<date_offset> follow_up_after = {date_offset::in_days(7), date_offset::in_months(1)};
+    std::string calendar = center_calendar_name;       ///< where callback dates are counted
+    std::string callback_procedure = "phone_callback"; ///< what follow-up spawns
 };
 
 /// The model, for validation and drawing.

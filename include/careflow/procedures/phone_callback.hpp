@@ -16,12 +16,14 @@ namespace careflow::procedures {
 
 struct phone_callback_params {
     std::string calendar = center_calendar_name; ///< callbacks happen in business hours
-    int max_attempts = 3;                        ///< (default) tries before "unreachable"
-    span retry_after = working_days(1);          ///< (default) each retry on a different working day
-    span record_within = end_of_working_day(0);  ///< (default) record the same working day
-    span attempt_within = end_of_working_day(0); ///< (default) first attempt on the day it is due
-    duration second_callback_after = boost::posix_time::hours(24 * 3); ///< (default) for special cases
-    std::string appointment_procedure = "appointment";                 ///< what booking a further consultation spawns
+    /// (seed) "retry up to 3 times on different working days": retries after the first
+    /// attempt, each on the working day after the previous attempt's local date.
+    int max_retries = 3;
+    span record_within = end_of_working_day(0); ///< (default) record the same working day
+    /// (seed) on time when first attempted by the close of the date it is due (`due`'s local
+    /// date, or the next working day when that is not one).
+    date_offset second_callback_after = date_offset::in_days(3); ///< (default) for special cases
+    std::string appointment_procedure = "appointment";           ///< what booking a further consultation spawns
 };
 
 /// The model, for validation and drawing.

@@ -186,9 +186,9 @@ private:
     [[nodiscard]] std::size_t exceptions_before(std::int64_t day) const noexcept {
         return days_before(exceptions_, day);
     }
-    [[nodiscard]] ticks cum_time(std::int64_t day) const noexcept;        // open time before local day `day`
-    [[nodiscard]] std::int64_t cum_days(std::int64_t day) const noexcept; // working days before `day`
-    [[nodiscard]] ticks open_before(ticks t) const noexcept;              // open time before an instant
+    [[nodiscard]] ticks cum_time(std::int64_t day) const noexcept;            // open time before local day `day`
+    [[nodiscard]] std::int64_t cum_days(std::int64_t day) const noexcept;     // working days before `day`
+    [[nodiscard]] ticks open_before(ticks t) const noexcept;                  // open time before an instant
     [[nodiscard]] std::int64_t next_working(std::int64_t day) const noexcept; // the first working day after `day`
     template <class Pred>
     [[nodiscard]] std::int64_t first_day(std::int64_t from, Pred pred) const noexcept;
@@ -196,14 +196,14 @@ private:
     [[nodiscard]] static ticks at_moment(const intervals& hours, ticks moment) noexcept;
 
     bool always_ = true;
-    ticks offset_ = 0;                              // fixed offset (no zone)
+    ticks offset_ = 0;                               // fixed offset (no zone)
     std::shared_ptr<const detail::zone_rules> zone_; // null: fixed offset
-    day_list shifted_;                              // days the zone's offset changes, by day: hours from the day's start
-    std::vector<ticks> shifted_time_;               // prefix sums of (shifted total - wall total)
-    std::vector<std::int64_t> shifted_days_;        // prefix sums of (shifted working - wall working)
-    std::array<intervals, 7> week_{};  // by weekday, Sunday = 0
-    std::array<ticks, 7> week_open_{}; // open time per weekday
-    std::array<ticks, 8> head_time_{}; // open time of the first k days of a week starting Thursday
+    day_list shifted_;                       // days the zone's offset changes, by day: hours from the day's start
+    std::vector<ticks> shifted_time_;        // prefix sums of (shifted total - wall total)
+    std::vector<std::int64_t> shifted_days_; // prefix sums of (shifted working - wall working)
+    std::array<intervals, 7> week_{};        // by weekday, Sunday = 0
+    std::array<ticks, 7> week_open_{};       // open time per weekday
+    std::array<ticks, 8> head_time_{};       // open time of the first k days of a week starting Thursday
     std::array<std::int64_t, 8> head_days_{};
     ticks week_time_ = 0;
     std::int64_t week_days_ = 0;
