@@ -41,9 +41,11 @@ std::string text_of(const json& j, const std::string& where) {
 
 void only(const json& j, std::initializer_list<const char*> keys, const std::string& where) {
     if (!j.is_object()) fail(where, "expected an object");
-    for (const auto& [k, v] : j.items())
+    for (const auto& item : j.items()) {
+        const std::string& k = item.key();
         if (std::none_of(keys.begin(), keys.end(), [&](const char* x) { return k == x; }))
             fail(where, "unknown member \"" + k + "\"");
+    }
 }
 
 date date_of(const json& j, const std::string& where) {
