@@ -22,9 +22,9 @@ namespace fs = std::filesystem;
 
 inline const time_point t0 = at(2026, 11, 23, 9, 0);
 inline const actor staff[] = {{"op-1", {"operator"}},
-                       {"op-2", {"operator", "counselor"}},
-                       {"c-1", {"counselor", "callback_agent"}},
-                       {"m-1", {"manager", "supervisor", "receptionist", "back_office"}}};
+                              {"op-2", {"operator", "counselor"}},
+                              {"c-1", {"counselor", "callback_agent"}},
+                              {"m-1", {"manager", "supervisor", "receptionist", "back_office"}}};
 
 inline const std::vector<std::shared_ptr<const program>>& progs() {
     static const std::vector<std::shared_ptr<const program>> all{

@@ -27,16 +27,16 @@ const schedule y2025{"china-2025",
                       {day(2025, 5, 31), day(2025, 6, 2)},
                       {day(2025, 10, 1), day(2025, 10, 8)}},
                      {day(2025, 1, 26), day(2025, 2, 8), day(2025, 4, 27), day(2025, 9, 28), day(2025, 10, 11)}};
-const schedule y2026{"china-2026",
-                     {{day(2026, 1, 1), day(2026, 1, 3)},
-                      {day(2026, 2, 15), day(2026, 2, 23)},
-                      {day(2026, 4, 4), day(2026, 4, 6)},
-                      {day(2026, 5, 1), day(2026, 5, 5)},
-                      {day(2026, 6, 19), day(2026, 6, 21)},
-                      {day(2026, 9, 25), day(2026, 9, 27)},
-                      {day(2026, 10, 1), day(2026, 10, 7)}},
-                     {day(2026, 1, 4), day(2026, 2, 14), day(2026, 2, 28), day(2026, 5, 9), day(2026, 9, 20),
-                      day(2026, 10, 10)}};
+const schedule y2026{
+    "china-2026",
+    {{day(2026, 1, 1), day(2026, 1, 3)},
+     {day(2026, 2, 15), day(2026, 2, 23)},
+     {day(2026, 4, 4), day(2026, 4, 6)},
+     {day(2026, 5, 1), day(2026, 5, 5)},
+     {day(2026, 6, 19), day(2026, 6, 21)},
+     {day(2026, 9, 25), day(2026, 9, 27)},
+     {day(2026, 10, 1), day(2026, 10, 7)}},
+    {day(2026, 1, 4), day(2026, 2, 14), day(2026, 2, 28), day(2026, 5, 9), day(2026, 9, 20), day(2026, 10, 10)}};
 
 void check_year(const schedule& s, int year) {
     CAPTURE(s.name);
@@ -78,7 +78,7 @@ TEST_CASE("a calendar file: zone, weekly hours, holidays, make-up days and excep
     CHECK(c.zone() == "America/New_York");
     CHECK_FALSE(c.is_working_day(day(2025, 3, 10)));
     CHECK(c.is_working_day(day(2025, 3, 11)));
-    CHECK(c.is_open(at(2025, 3, 15, 13, 0)));      // Saturday make-up, Monday's hours, 09:00 EDT
+    CHECK(c.is_open(at(2025, 3, 15, 13, 0)));       // Saturday make-up, Monday's hours, 09:00 EDT
     CHECK_FALSE(c.is_open(at(2025, 3, 18, 16, 0))); // Tuesday closes at 12:00 that day
     CHECK(c.is_open(at(2025, 3, 18, 15, 59)));
     // Written back and read again: the same answers.
@@ -89,7 +89,8 @@ TEST_CASE("a calendar file: zone, weekly hours, holidays, make-up days and excep
     }
     // 24x7 without weekly hours; a fixed offset.
     const calendar open = parse_calendar(R"({"format": "careflow.calendar/1", "utc_offset": "+08:00",
-                                             "holidays": [{"date": "2025-01-01"}]})").value;
+                                             "holidays": [{"date": "2025-01-01"}]})")
+                              .value;
     CHECK(open.is_open(at(2025, 1, 2, 3, 0)));
     CHECK_FALSE(open.is_open(at(2025, 1, 1, 3, 0)));
 }

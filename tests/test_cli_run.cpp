@@ -26,7 +26,8 @@ std::string write(const scratch& tmp, const std::string& name, const std::string
 std::string read_file(const std::string& path) { return bytes_of(path); }
 
 // One call through the hotline to its follow-up callbacks (which it spawns on `record`).
-const char* call_inputs = R"({"key":"k1","at":"2025-01-24T14:30:00+08:00","op":"start","case":17,"procedure":"hotline_call","variables":{},"actor":{"id":"switchboard","roles":[]}}
+const char* call_inputs =
+    R"({"key":"k1","at":"2025-01-24T14:30:00+08:00","op":"start","case":17,"procedure":"hotline_call","variables":{},"actor":{"id":"switchboard","roles":[]}}
 {"key":"k2","at":"2025-01-24T14:30:20+08:00","op":"dispatch","case":17,"event":"answer","fields":{},"actor":{"id":"op-7","roles":["operator"]}}
 {"key":"k3","at":"2025-01-24T14:31:00.25+08:00","op":"assign","case":17,"duty":"counselor","person":"c-1","actor":{"id":"op-7","roles":["operator"]}}
 {"key":"k4","at":"2025-01-24T06:32:00Z","op":"dispatch","case":17,"event":"register","fields":{"name":"Li Wei","withheld":false,"contact":"138-0000-0000","reason":"sleep"},"actor":{"id":"op-7","roles":["operator"]}}
@@ -127,7 +128,9 @@ TEST_CASE("batch mode and standard input print the same lines as per input") {
 
 TEST_CASE("lines that are not inputs: an error line for a key, exit 2 without one; values the engine judges") {
     scratch tmp;
-    const std::string inputs = write(tmp, "in.jsonl", R"({"key":"a","at":"2025-01-24T14:30:00+08:00","op":"start","case":1,"procedure":"phone_callback","variables":{"due":"2025-01-25T09:00:00.250+08:00","contact":"x"},"actor":{"id":"m","roles":["manager"]}}
+    const std::string inputs = write(
+        tmp, "in.jsonl",
+        R"({"key":"a","at":"2025-01-24T14:30:00+08:00","op":"start","case":1,"procedure":"phone_callback","variables":{"due":"2025-01-25T09:00:00.250+08:00","contact":"x"},"actor":{"id":"m","roles":["manager"]}}
 
 {"key":"b","at":"yesterday","op":"advance"}
 {"key":"c","op":"fly","at":"2025-01-24T14:30:00Z"}
@@ -167,9 +170,13 @@ TEST_CASE("a re-sent line is the same input whatever has happened to its case si
     // the re-sent line — whose text would now read as a time — still replays its record.
     scratch tmp;
     const std::string store = "sqlite:" + tmp.file("c.db");
-    const std::string early = write(tmp, "early.jsonl", R"({"key":"x","at":"2025-01-24T00:00:00Z","op":"start","case":5,"procedure":"phone_callback","variables":{"due":"2025-01-25T09:00:00+08:00"},"actor":{"id":"m","roles":["manager"]}}
+    const std::string early = write(
+        tmp, "early.jsonl",
+        R"({"key":"x","at":"2025-01-24T00:00:00Z","op":"start","case":5,"procedure":"phone_callback","variables":{"due":"2025-01-25T09:00:00+08:00"},"actor":{"id":"m","roles":["manager"]}}
 )");
-    const std::string late = write(tmp, "late.jsonl", R"({"key":"e1","at":"2025-01-24T00:00:01Z","op":"dispatch","case":9,"event":"reschedule","fields":{"at":"2025-01-26T09:00:00+08:00"},"actor":{"id":"m","roles":["manager"]}}
+    const std::string late = write(
+        tmp, "late.jsonl",
+        R"({"key":"e1","at":"2025-01-24T00:00:01Z","op":"dispatch","case":9,"event":"reschedule","fields":{"at":"2025-01-26T09:00:00+08:00"},"actor":{"id":"m","roles":["manager"]}}
 {"key":"s9","at":"2025-01-24T00:00:02Z","op":"start","case":9,"procedure":"appointment","actor":{"id":"m","roles":["manager"]}}
 {"key":"e1","at":"2025-01-24T00:00:03Z","op":"dispatch","case":9,"event":"reschedule","fields":{"at":"2025-01-26T09:00:00+08:00"},"actor":{"id":"m","roles":["manager"]}}
 )");

@@ -128,10 +128,14 @@ std::string make_stream(std::uint64_t seed, int count) {
             if (!fj.empty() || rng() % 2) in["fields"] = fj;
             // The generator's engine takes the same values (text where the JSON was text).
             for (const auto& [k, v] : fj.items()) {
-                if (v.is_boolean()) fields.set(k, value(v.get<bool>()));
-                else if (v.is_number_integer()) fields.set(k, value(v.get<std::int64_t>()));
-                else if (v.is_number_float()) fields.set(k, value(v.get<double>()));
-                else fields.set(k, value(v.get<std::string>()));
+                if (v.is_boolean())
+                    fields.set(k, value(v.get<bool>()));
+                else if (v.is_number_integer())
+                    fields.set(k, value(v.get<std::int64_t>()));
+                else if (v.is_number_float())
+                    fields.set(k, value(v.get<double>()));
+                else
+                    fields.set(k, value(v.get<std::string>()));
             }
             (void)e.dispatch(id, event, fields, now, who);
         }
@@ -184,8 +188,8 @@ TEST_CASE("killed with SIGKILL at random moments, careflow run loses no acknowle
     for (const std::string mode : {"input", "batch"}) {
         CAPTURE(mode);
         const std::string store = "sqlite:" + tmp.file("crash-" + mode + ".db");
-        const std::vector<std::string> args{cli,      "run",  "--builtin", "--store",  store,
-                                            "--sync", mode,   "--inputs",  stream};
+        const std::vector<std::string> args{cli,      "run", "--builtin", "--store", store,
+                                            "--sync", mode,  "--inputs",  stream};
         std::size_t acked = 0; // lines acknowledged so far (always a prefix of the stream)
         int killed = 0, mid_recovery = 0;
         // Every line printed, checked against the first print of its key and the reference.

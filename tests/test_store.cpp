@@ -209,7 +209,8 @@ TEST_CASE("archiving the journal moves old lines to another file; the store goes
         REQUIRE(sqlite3_open(archive.c_str(), &db) == SQLITE_OK);
         sqlite3_stmt* q = nullptr;
         REQUIRE(sqlite3_prepare_v2(db, "SELECT line FROM careflow_journal ORDER BY pos", -1, &q, nullptr) == SQLITE_OK);
-        while (sqlite3_step(q) == SQLITE_ROW) joined += reinterpret_cast<const char*>(sqlite3_column_text(q, 0)) + std::string("\n");
+        while (sqlite3_step(q) == SQLITE_ROW)
+            joined += reinterpret_cast<const char*>(sqlite3_column_text(q, 0)) + std::string("\n");
         sqlite3_finalize(q);
         sqlite3_close(db);
     }

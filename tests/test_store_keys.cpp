@@ -259,8 +259,8 @@ TEST_CASE("a full disk is the error result of the input being written; the engin
         int refused = 0;
         for (int i = 0; i < 400 && refused == 0; ++i) {
             const std::string before = e.snapshot();
-            const auto r = e.start(progs()[static_cast<std::size_t>(i) % progs().size()], 1000 + static_cast<case_id>(i),
-                                   {}, inputs.now + seconds(i), staff[0]);
+            const auto r = e.start(progs()[static_cast<std::size_t>(i) % progs().size()],
+                                   1000 + static_cast<case_id>(i), {}, inputs.now + seconds(i), staff[0]);
             if (r.code == codes::store_write_failed) {
                 ++refused;
                 // per input: the input did not happen; batch: the engine went back to the last commit

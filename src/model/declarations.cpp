@@ -90,9 +90,12 @@ expr expr::make_constant(value v) {
 }
 
 expr expr::make_dated(expr_op op, std::string calendar, expr t, expr n) {
-    expr e = make(op, std::move(t), std::move(n));
-    auto node = std::make_shared<expr_node>(*e.node());
+    auto node = std::make_shared<expr_node>();
+    node->op = op;
     node->name = std::move(calendar);
+    node->lhs = std::move(t);
+    node->rhs = std::move(n);
+    expr e;
     e.node_ = std::move(node);
     return e;
 }

@@ -123,7 +123,8 @@ private:
             code.type = type;
             code.source = e.to_string();
         } else {
-            const auto problem = detail::compile_expression(e, detail::expr_scope{&p_.variables(), ev, &out_.calendars_}, code);
+            const auto problem =
+                detail::compile_expression(e, detail::expr_scope{&p_.variables(), ev, &out_.calendars_}, code);
             if (!problem.ok()) throw error(problem.id, "procedure '" + p_.name() + "': " + problem.message);
             if (want == value_type::real && code.type == value_type::integer) {
                 code.code.push_back({opcode::to_real, comparison::eq, 0, {}});

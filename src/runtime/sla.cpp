@@ -72,10 +72,10 @@ void engine_impl::apply_sla(step& s, const sla_trigger& t) {
         // whether or not the calendar has opened since (a goal reached at Wednesday's close
         // is late on Thursday at 09:00, though no open time has passed in between).
         const bool running = k.status == sla_status::running;
-        const ticks due = running ? deadline(c, k, spec.calendar) : no_time;
+        const bool past_deadline = running && now > deadline(c, k, spec.calendar);
         k.elapsed_before = elapsed(c, k, spec.calendar, now);
         if (k.status == sla_status::paused) k.paused_total += now - k.paused_at;
-        const bool late = k.elapsed_before > k.goal || (running && now > due);
+        const bool late = running ? past_deadline : k.elapsed_before > k.goal;
         if (late && k.breached_at == no_time) k.breached_at = now; // reached between timer checks
         k.status = late ? sla_status::breached : sla_status::met;
         k.stopped_at = now;

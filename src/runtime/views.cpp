@@ -78,8 +78,7 @@ sla_report case_view::report(std::string_view name) const {
     r.breached = at(k.breached_at);
     const ticks now = e_->clock == no_time ? k.resumed_at : e_->clock;
     r.elapsed = to_duration(k.status == sla_status::running ? e_->elapsed(c, k, spec.calendar, now) : k.elapsed_before);
-    if (k.status == sla_status::running)
-        r.due = to_time_point(e_->deadline(c, k, spec.calendar));
+    if (k.status == sla_status::running) r.due = to_time_point(e_->deadline(c, k, spec.calendar));
     r.goal = to_duration(k.goal);
     r.paused_total = to_duration(k.paused_total);
     for (std::size_t i = 0; i < k.warnings_fired; ++i) r.warnings.push_back(to_time_point(k.warned_at[i]));

@@ -154,17 +154,20 @@ void calendar::reindex() {
         if (!shifted_.empty() && shifted_.back().day >= day) continue;
         const ticks begin = start_of(day), length = start_of(day + 1) - begin;
         const intervals& wall = wall_hours(day);
-        intervals mapped;
+        intervals spans, mapped;
         for (const auto& [b, e] : wall) {
             const ticks mb = std::clamp(from_local(day * ticks_per_day + b) - begin, ticks{0}, length);
             const ticks me = std::clamp(from_local(day * ticks_per_day + e) - begin, mb, length);
-            if (me <= mb) continue;
+            if (me > mb) spans.emplace_back(mb, me);
+        }
+        // A skipped wall time maps past later ones: sort, then merge what overlaps.
+        std::sort(spans.begin(), spans.end());
+        for (const auto& [mb, me] : spans) {
             if (!mapped.empty() && mb <= mapped.back().second)
                 mapped.back().second = std::max(mapped.back().second, me);
             else
                 mapped.emplace_back(mb, me);
         }
-        std::sort(mapped.begin(), mapped.end());
         if (mapped == wall && length == ticks_per_day) continue;
         const ticks wall_total = total_of(wall), total = total_of(mapped);
         shifted_.push_back({day, std::move(mapped), total});
@@ -273,14 +276,11 @@ std::int64_t calendar::first_day(std::int64_t from, Pred pred) const noexcept {
     return hi;
 }
 
-std::int64_t calendar::next_working(std::int64_t day) const noexcept {
-    const std::int64_t after = cum_days(day + 1);
-    return first_day(day + 1, [&](std::int64_t d) { return cum_days(d + 1) > after; });
-}
-
 std::int64_t calendar::working_day_from(std::int64_t day, int n) const noexcept {
     if (n >= 0) {
-        const std::int64_t wanted = cum_days(day) + n + 1; // working days up to and including the target
+        // Working days up to and including the target: one more than before `day` (n = 0),
+        // or n more than up to and including `day`.
+        const std::int64_t wanted = n == 0 ? cum_days(day) + 1 : cum_days(day + 1) + n;
         return first_day(day, [&](std::int64_t d) { return cum_days(d + 1) >= wanted; });
     }
     // The |n|-th working day before `day`: the first day whose working days up to and
@@ -313,7 +313,7 @@ ticks calendar::next_open(ticks t) const noexcept {
     for (const auto& [b, e] : day_hours(day)) {
         if (tod < e) return tod >= b ? t : start + b;
     }
-    const std::int64_t next = next_working(day);
+    const std::int64_t next = working_day_from(day, 1);
     if (next == none_day) return never;
     return start_of(next) + day_hours(next).front().first;
 }
@@ -328,7 +328,6 @@ ticks calendar::add(ticks t, ticks business) const noexcept {
 }
 
 ticks calendar::add_working_days(ticks t, int n) const noexcept {
-    if (always_ && !zone_) return t + static_cast<ticks>(n) * ticks_per_day;
     std::int64_t day = day_of(t);
     ticks moment = 0;
     if (day_total(day) > 0) {
@@ -336,7 +335,7 @@ ticks calendar::add_working_days(ticks t, int n) const noexcept {
         moment = within(day_hours(day), t - start_of(day));
     } else {
         // From a closed day, counting starts at the next working day's opening.
-        day = next_working(day);
+        day = working_day_from(day, 1);
         if (day == none_day) return never;
     }
     const std::int64_t target = working_day_from(day, n);
@@ -350,7 +349,7 @@ ticks calendar::close_of_working_day(ticks t, int n) const noexcept {
     const auto& today = day_hours(day);
     if (today.empty() || t - start_of(day) >= today.back().second) {
         // Closed all day, or already closed for the day: count from the next working day.
-        day = next_working(day);
+        day = working_day_from(day, 1);
         if (day == none_day) return never;
     }
     const std::int64_t target = working_day_from(day, n);

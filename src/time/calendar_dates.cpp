@@ -73,9 +73,7 @@ ticks calendar::plus_months(ticks t, std::int64_t n) const noexcept {
 ticks calendar::working_day_start(ticks t, std::int64_t n) const noexcept {
     if (!dated(t)) return t;
     n = std::clamp<std::int64_t>(n, -40'000, 40'000);
-    const std::int64_t day = day_of(t);
-    const std::int64_t r = n >= 0 ? working_day_from(n == 0 ? day : day + 1, static_cast<int>(n == 0 ? 0 : n - 1))
-                                  : working_day_from(day, static_cast<int>(n));
+    const std::int64_t r = working_day_from(day_of(t), static_cast<int>(n));
     return r == none_day ? never : start_of(r);
 }
 
@@ -125,8 +123,7 @@ time_point calendar::at(date d, duration time_of_day) const {
 
 date calendar::next_working_day(date d, int n) const {
     if (n < 0) throw error("careflow.calendar.bad_duration", "next_working_day() needs n >= 0");
-    const std::int64_t day = number_of(d);
-    const std::int64_t r = working_day_from(n == 0 ? day : day + 1, n == 0 ? 0 : n - 1);
+    const std::int64_t r = working_day_from(number_of(d), n);
     if (r == none_day) throw error("careflow.calendar.never_open", "the calendar has no such working day");
     return date_of(r);
 }
@@ -134,7 +131,7 @@ date calendar::next_working_day(date d, int n) const {
 date calendar::previous_working_day(date d, int n) const {
     if (n < 0) throw error("careflow.calendar.bad_duration", "previous_working_day() needs n >= 0");
     const std::int64_t day = number_of(d);
-    const std::int64_t r = working_day_from(n == 0 ? day + 1 : day, n == 0 ? -1 : -n);
+    const std::int64_t r = n == 0 && day_total(day) > 0 ? day : working_day_from(day, n == 0 ? -1 : -n);
     if (r == none_day) throw error("careflow.calendar.never_open", "the calendar has no such working day");
     return date_of(r);
 }

@@ -1,6 +1,7 @@
 // Calendar files: the JSON format read and written through nlohmann/json (strict: unknown
 // members and conflicting dates are errors naming their path), and the shipped schedules.
 #include "shipped_calendars.hpp"
+#include "usual_hours.hpp"
 
 #include <careflow/error.hpp>
 #include <careflow/time/calendar_file.hpp>
@@ -133,18 +134,15 @@ std::string read_file(const std::filesystem::path& file) {
     return s.str();
 }
 
-// A day's hours for make-up working days: "make_up_hours", or the first weekday's hours.
-std::vector<opening> usual_hours(const calendar& c) {
+} // namespace
+
+std::vector<opening> detail::usual_hours(const calendar& c) {
     for (unsigned short d = 1; d <= 5; ++d) {
         auto h = c.weekly_hours(boost::gregorian::greg_weekday(d));
         if (!h.empty()) return h;
     }
     return {{duration(0, 0, 0), duration(24, 0, 0)}};
 }
-
-} // namespace
-
-std::vector<opening> usual_working_hours(const calendar& c) { return usual_hours(c); }
 
 calendar_document parse_calendar(std::string_view text, const std::filesystem::path& base) {
     json j;
@@ -197,7 +195,7 @@ calendar_document parse_calendar(std::string_view text, const std::filesystem::p
                         [&] { c.hours(boost::gregorian::greg_weekday(d), hours_of(j["weekly"][day_keys[d]], where)); });
         }
     }
-    std::vector<opening> make_up = usual_hours(c);
+    std::vector<opening> make_up = detail::usual_hours(c);
     if (j.contains("make_up_hours")) make_up = hours_of(j["make_up_hours"], "make_up_hours");
 
     // Dates set by this file (a date twice is a conflict); included schedules come first and

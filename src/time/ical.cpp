@@ -1,6 +1,6 @@
 // iCalendar (RFC 5545) holiday lists read through libical: the all-day VEVENTs of a
 // VCALENDAR become dated holidays or working days of a calendar.
-#include "shipped_calendars.hpp"
+#include "usual_hours.hpp"
 
 #include <careflow/error.hpp>
 #include <careflow/time/calendar_file.hpp>
@@ -65,7 +65,7 @@ std::vector<ical_day> read_ical_days(std::string_view ics) {
 
 calendar& import_ical(calendar& c, std::string_view ics, ical_as as) {
     const auto days = read_ical_days(ics); // all read before any is applied
-    const std::vector<opening> hours = as == ical_as::working_days ? usual_working_hours(c) : std::vector<opening>{};
+    const std::vector<opening> hours = as == ical_as::working_days ? detail::usual_hours(c) : std::vector<opening>{};
     for (const auto& d : days) c.working_day(d.day, hours);
     return c;
 }

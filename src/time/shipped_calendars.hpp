@@ -4,13 +4,6 @@
 
 #include <span>
 #include <string_view>
-#include <vector>
-
-namespace careflow {
-class calendar;
-struct opening;
-[[nodiscard]] std::vector<opening> usual_working_hours(const calendar& c);
-} // namespace careflow
 
 namespace careflow::detail {
 

@@ -13,6 +13,9 @@
 namespace careflow::detail {
 
 ticks zone_rules::offset_at(ticks utc) const noexcept {
+    // Zones without daylight saving today (Asia/Shanghai since 1991) answer after their last
+    // change without a search: the common case of every calendar lookup.
+    if (!changes.empty() && utc >= changes.back().at) return changes.back().after;
     const auto it =
         std::upper_bound(changes.begin(), changes.end(), utc, [](ticks t, const change& c) { return t < c.at; });
     return it == changes.begin() ? first_offset : std::prev(it)->after;
@@ -22,6 +25,7 @@ ticks zone_rules::to_utc(ticks local) const noexcept {
     // The last change whose new offset already reads `local` unambiguously on its side:
     // before its key, a local time is read with the offset before the change (the first
     // occurrence of a repeated time, and the pre-change reading of a skipped one).
+    if (!changes.empty() && local >= changes.back().key) return saturating_sub(local, changes.back().after);
     const auto it =
         std::upper_bound(changes.begin(), changes.end(), local, [](ticks t, const change& c) { return t < c.key; });
     const ticks offset = it == changes.begin() ? first_offset : std::prev(it)->after;

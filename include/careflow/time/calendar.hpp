@@ -151,8 +151,9 @@ public:
     [[nodiscard]] ticks from_local(ticks local) const noexcept;
     /// The local wall time of an instant.
     [[nodiscard]] ticks to_local(ticks t) const noexcept;
-    /// The first working day >= `day` (n = 0) or the n-th after it, or before it (n < 0:
-    /// the |n|-th working day before `day`); `none_day` when there is none.
+    /// A working day counted from local day `day`: n = 0 `day` itself when it is a working
+    /// day, else the first after it; n > 0 the n-th working day after `day`; n < 0 the
+    /// |n|-th working day before it; `none_day` when there is none.
     [[nodiscard]] std::int64_t working_day_from(std::int64_t day, int n) const noexcept;
     /// The instant the last opening of working day `day` closes (precondition: a working day).
     [[nodiscard]] ticks close_of_day(std::int64_t day) const noexcept;
@@ -186,10 +187,9 @@ private:
     [[nodiscard]] std::size_t exceptions_before(std::int64_t day) const noexcept {
         return days_before(exceptions_, day);
     }
-    [[nodiscard]] ticks cum_time(std::int64_t day) const noexcept;            // open time before local day `day`
-    [[nodiscard]] std::int64_t cum_days(std::int64_t day) const noexcept;     // working days before `day`
-    [[nodiscard]] ticks open_before(ticks t) const noexcept;                  // open time before an instant
-    [[nodiscard]] std::int64_t next_working(std::int64_t day) const noexcept; // the first working day after `day`
+    [[nodiscard]] ticks cum_time(std::int64_t day) const noexcept;        // open time before local day `day`
+    [[nodiscard]] std::int64_t cum_days(std::int64_t day) const noexcept; // working days before `day`
+    [[nodiscard]] ticks open_before(ticks t) const noexcept;              // open time before an instant
     template <class Pred>
     [[nodiscard]] std::int64_t first_day(std::int64_t from, Pred pred) const noexcept;
     [[nodiscard]] static ticks within(const intervals& hours, ticks tod) noexcept;
