@@ -165,6 +165,18 @@ TEST_CASE("lines that are not inputs: an error line for a key, exit 2 without on
     CHECK(state.at("cases")[0].at("variables").at("due") == "2025-01-25T01:00:00.250000Z");
 }
 
+TEST_CASE("a number too large for a double is a line that is not JSON, not a crash") {
+    // Found by fuzz_inputs: nlohmann's reader reports it as out_of_range, not parse_error.
+    scratch tmp;
+    const std::string inputs =
+        write(tmp, "big.jsonl", R"({"key":"a","at":"2025-01-24T14:30:00Z","op":"advance","n":888888888888888e88888888})"
+                                "\n");
+    const ran r = run_to_end({cli, "run", "--builtin", "--inputs", inputs});
+    CHECK(r.status == 2);
+    CHECK(r.err.rfind("careflow: line 1: not JSON: ", 0) == 0);
+    CHECK(r.out.empty());
+}
+
 TEST_CASE("a re-sent line is the same input whatever has happened to its case since") {
     // First the case does not exist (a time-like text stays text); then it is started, and
     // the re-sent line — whose text would now read as a time — still replays its record.

@@ -147,7 +147,7 @@ line_outcome apply_line(engine& e, std::string_view text) {
         json in;
         try {
             in = json::parse(text);
-        } catch (const json::parse_error& x) {
+        } catch (const json::exception& x) { // a syntax error, or a number too large (out_of_range)
             throw unreadable{{}, std::string("not JSON: ") + x.what()};
         }
         if (!in.is_object()) throw unreadable{{}, "an input is a JSON object"};

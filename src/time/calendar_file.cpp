@@ -150,6 +150,8 @@ calendar_document parse_calendar(std::string_view text, const std::filesystem::p
         j = json::parse(text.begin(), text.end());
     } catch (const json::parse_error& e) {
         fail(position(text, e.byte == 0 ? 0 : e.byte - 1), "not JSON");
+    } catch (const json::exception& e) { // a number too large for a double: out_of_range 406
+        fail(std::string(), std::string("not JSON: ") + e.what());
     }
     only(j,
          {"format", "name", "description", "source", "zone", "utc_offset", "weekly", "make_up_hours", "holidays",
