@@ -130,6 +130,26 @@ bool parse_duration(std::string_view s, duration& out) {
     return true;
 }
 
+std::string format_instant(time_point t, duration offset) {
+    const time_point local = t + offset;
+    const auto day = local.date();
+    const auto tod = local.time_of_day();
+    std::string out = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", static_cast<int>(day.year()),
+                                  static_cast<int>(day.month()), static_cast<int>(day.day()), tod.hours(),
+                                  tod.minutes(), tod.seconds());
+    if (const std::int64_t f = tod.fractional_seconds()) {
+        std::string frac = fmt::format("{:06}", f);
+        while (frac.back() == '0') frac.pop_back();
+        out += "." + frac;
+    }
+    std::int64_t s = offset.total_seconds();
+    out += s < 0 ? '-' : '+';
+    if (s < 0) s = -s;
+    out += fmt::format("{:02}:{:02}", s / 3600, s / 60 % 60);
+    if (s % 60) out += fmt::format(":{:02}", s % 60);
+    return out;
+}
+
 std::string format_duration(duration d) {
     std::int64_t us = d.total_microseconds();
     std::string out = us < 0 ? "-PT" : "PT";

@@ -19,6 +19,11 @@ using json = nlohmann::ordered_json;
 /// offset (±HH:MM, ±HHMM, ±HH); false when `s` is not such an instant.
 [[nodiscard]] bool parse_instant(std::string_view s, time_point& out);
 
+/// `t` as the wall time at `offset` from UTC with that offset: "2025-03-10T09:00:00-04:00"
+/// (fractional seconds when there are any; an offset with seconds, as before 1900 in some
+/// zones, as ±HH:MM:SS).
+[[nodiscard]] std::string format_instant(time_point t, duration offset);
+
 /// "PT15S", "PT1H30M", "P2DT3H", "P1W", "PT0.5S", "-PT5S": weeks, days, hours, minutes and
 /// seconds (days are 24 hours; years and months, which have no fixed length, are refused).
 [[nodiscard]] bool parse_duration(std::string_view s, duration& out);

@@ -1,5 +1,5 @@
 // careflow: simulate a hotline or a whole center, staff a line, list and draw procedures;
-// run inputs on a store, inspect it, back it up (run.cpp, store_commands.cpp).
+// run inputs on a store, inspect it, back it up (run.cpp, store_commands.cpp); ask a calendar.
 //
 //   careflow simulate hotline [options] [--json]
 //   careflow simulate center  [options] [--json]
@@ -9,6 +9,7 @@
 //   careflow run --builtin [--store sqlite:PATH] [--sync input|batch] --inputs FILE|- [--final-state FILE]
 //   careflow inspect --store sqlite:PATH [--json]
 //   careflow backup --store sqlite:PATH --to FILE  |  careflow backup --restore FILE --store sqlite:PATH
+//   careflow calendar FILE.json|NAME QUERY ARGS... [--json]   (calendar_command.cpp)
 #include <careflow/careflow.hpp>
 #include <careflow/sim/center.hpp>
 #include <careflow/sim/staffing.hpp>
@@ -245,6 +246,7 @@ const char* usage = "usage: careflow <command> [options]\n"
                     "  run                drive the shipped procedures from JSON Lines inputs (durable on a store)\n"
                     "  inspect            a store's engine: cases, variables, SLA clocks, timers\n"
                     "  backup             copy a store while it is in use, or restore one from a copy\n"
+                    "  calendar           when a limit falls: open hours, working days, closes (a file or a schedule)\n"
                     "'careflow <command> --help' describes each.\n";
 
 } // namespace
@@ -266,6 +268,7 @@ int main(int argc, char** argv) {
         if (command == "run") return run(args);
         if (command == "inspect") return inspect(args);
         if (command == "backup") return backup(args);
+        if (command == "calendar") return calendar_query(args);
         throw usage_error("unknown command '" + command + "' (try careflow --help)");
     } catch (const usage_error& e) {
         std::cerr << "careflow: " << e.what() << "\n";

@@ -274,7 +274,16 @@ calendar_document load_calendar_file(const std::filesystem::path& file) {
 calendar load_calendar(std::string_view name_or_file) {
     const auto names = shipped_calendars();
     if (std::find(names.begin(), names.end(), name_or_file) != names.end()) return shipped_calendar(name_or_file);
-    return load_calendar_file(std::filesystem::path(std::string(name_or_file))).value;
+    const std::filesystem::path file{std::string(name_or_file)};
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec)) {
+        std::string known;
+        for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+        throw error("careflow.calendar.unknown", "'" + std::string(name_or_file) +
+                                                     "' is neither a shipped schedule (" + known +
+                                                     ") nor a calendar file");
+    }
+    return load_calendar_file(file).value;
 }
 
 std::string to_calendar_json(const calendar& c, std::string_view name) {

@@ -35,7 +35,8 @@ struct calendar_document {
 [[nodiscard]] calendar_document parse_calendar(std::string_view json, const std::filesystem::path& base = {});
 /// Read a calendar file (unreadable: "careflow.calendar.bad_file" naming the path).
 [[nodiscard]] calendar_document load_calendar_file(const std::filesystem::path& file);
-/// The calendar of a file, or of a shipped schedule when `name_or_file` names one.
+/// The calendar of a file, or of a shipped schedule when `name_or_file` names one; neither
+/// (no such file): "careflow.calendar.unknown" listing the shipped names.
 [[nodiscard]] calendar load_calendar(std::string_view name_or_file);
 /// A calendar as a file's JSON text (zone or offset, weekly hours, every dated exception:
 /// holidays and working days); `parse_calendar` of it gives an equal calendar.
