@@ -223,3 +223,35 @@ TEST_CASE("the order of the builder's calls never changes a calendar (24x7 with 
     CHECK_THROWS_AS(c.hours(Saturday, {{hours(12), hours(9)}}), careflow::error);
     CHECK(c.is_24x7());
 }
+
+TEST_CASE("set_days is working_day for each entry in turn, indexed once; a bad entry changes nothing") {
+    std::mt19937_64 rng(15);
+    for (int round = 0; round < 20; ++round) {
+        CAPTURE(round);
+        calendar one_by_one = calendar::business("America/New_York").weekdays({{hours(9), hours(17)}});
+        one_by_one.holiday(date(2025, 3, 12)).working_day(date(2025, 3, 15), {{hours(10), hours(12)}});
+        calendar at_once = one_by_one;
+        std::vector<std::pair<date, std::vector<opening>>> days;
+        for (int i = 0; i < 60; ++i) { // repeats and dates already set included, in any order
+            const date d = date(2025, 3, 1) + boost::gregorian::days(static_cast<long>(rng() % 40));
+            std::vector<opening> h;
+            if (rng() % 3 != 0) h.push_back({hours(static_cast<long>(rng() % 12)), hours(12 + static_cast<long>(rng() % 12))});
+            days.emplace_back(d, h);
+            one_by_one.working_day(d, h);
+        }
+        at_once.set_days(days);
+        CHECK(at_once.exceptions() == one_by_one.exceptions());
+        for (int m = 0; m < 45 * 24 * 60; m += 37) {
+            const time_point t = at(2025, 2, 28, 0, 0) + boost::posix_time::minutes(m);
+            REQUIRE(at_once.is_open(t) == one_by_one.is_open(t));
+            REQUIRE(at_once.add(t, hours(20)) == one_by_one.add(t, hours(20)));
+            REQUIRE(at_once.between(t, t + hours(200)) == one_by_one.between(t, t + hours(200)));
+        }
+    }
+    calendar c = center_hours();
+    const auto before = c.exceptions();
+    CHECK_THROWS_AS(c.set_days({{date(2025, 1, 1), {}}, {date(2025, 1, 2), {{hours(12), hours(9)}}}}), careflow::error);
+    CHECK_THROWS_AS(c.set_days({{date(boost::date_time::not_a_date_time), {}}}), careflow::error);
+    CHECK(c.exceptions() == before);
+    CHECK(c.is_working_day(date(2025, 1, 1)));
+}

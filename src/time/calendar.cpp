@@ -123,6 +123,41 @@ calendar& calendar::working_day(boost::gregorian::date day, std::vector<opening>
     return *this;
 }
 
+calendar& calendar::set_days(std::vector<std::pair<boost::gregorian::date, std::vector<opening>>> days) {
+    std::vector<exception_day> fresh;
+    fresh.reserve(days.size());
+    for (auto& [day, intervals] : days) { // every entry checked before anything changes
+        if (day.is_special()) throw error("careflow.calendar.bad_date", "a calendar date must be a real date");
+        auto hours = checked(std::move(intervals));
+        const ticks total = total_of(hours);
+        fresh.push_back({day_number(day), std::move(hours), total});
+    }
+    if (fresh.empty()) return *this;
+    leave_24x7();
+    // Latest entry per date, then merged with the dates already set (the new ones win).
+    std::stable_sort(fresh.begin(), fresh.end(), [](const auto& a, const auto& b) { return a.day < b.day; });
+    std::vector<exception_day> unique;
+    unique.reserve(fresh.size());
+    for (auto& f : fresh) {
+        if (!unique.empty() && unique.back().day == f.day)
+            unique.back() = std::move(f);
+        else
+            unique.push_back(std::move(f));
+    }
+    std::vector<exception_day> merged;
+    merged.reserve(exceptions_.size() + unique.size());
+    auto old = exceptions_.begin();
+    for (auto& u : unique) {
+        for (; old != exceptions_.end() && old->day < u.day; ++old) merged.push_back(std::move(*old));
+        if (old != exceptions_.end() && old->day == u.day) ++old;
+        merged.push_back(std::move(u));
+    }
+    for (; old != exceptions_.end(); ++old) merged.push_back(std::move(*old));
+    exceptions_ = std::move(merged);
+    reindex();
+    return *this;
+}
+
 void calendar::reindex() {
     for (int d = 0; d < 7; ++d) week_open_[static_cast<std::size_t>(d)] = total_of(week_[static_cast<std::size_t>(d)]);
     head_time_[0] = 0;

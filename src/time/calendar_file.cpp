@@ -203,6 +203,7 @@ calendar_document parse_calendar(std::string_view text, const std::filesystem::p
     // Dates set by this file (a date twice is a conflict); included schedules come first and
     // this file's own dates override them.
     std::map<date, std::string> seen;
+    std::vector<std::pair<date, std::vector<opening>>> days; // set at once at the end
     auto claim = [&](date d, const std::string& where) {
         auto [it, fresh] = seen.emplace(d, where);
         if (!fresh) fail(where, boost::gregorian::to_iso_extended_string(d) + " is already set by " + it->second);
@@ -221,7 +222,7 @@ calendar_document parse_calendar(std::string_view text, const std::filesystem::p
                 else
                     fail(where, "no shipped calendar named \"" + what + "\"");
             });
-            for (auto& [d, hours] : inc.exceptions()) c.working_day(d, hours);
+            for (auto& day : inc.exceptions()) days.push_back(std::move(day));
         }
     }
     auto each = [&](const char* key, auto&& f) {
@@ -244,7 +245,7 @@ calendar_document parse_calendar(std::string_view text, const std::filesystem::p
         if (h.contains("name")) (void)text_of(h["name"], where + ".name");
         for (date d = from; d <= to; d += boost::gregorian::days(1)) {
             claim(d, where);
-            c.holiday(d);
+            days.emplace_back(d, std::vector<opening>{});
         }
     });
     auto dated = [&](const json& w, const std::string& where, bool need_hours) {
@@ -254,10 +255,12 @@ calendar_document parse_calendar(std::string_view text, const std::filesystem::p
         std::vector<opening> hours = make_up;
         if (need_hours || w.contains("hours")) hours = hours_of(member(w, "hours", where), where + ".hours");
         claim(d, where);
-        guarded(where + ".hours", [&] { c.working_day(d, hours); });
+        guarded(where + ".hours", [&] { (void)calendar().working_day(d, hours); }); // checked here, to say where
+        days.emplace_back(d, std::move(hours));
     };
     each("working_days", [&](const json& w, const std::string& where) { dated(w, where, false); });
     each("exceptions", [&](const json& w, const std::string& where) { dated(w, where, true); });
+    c.set_days(std::move(days));
     doc.value = std::move(c);
     return doc;
 }

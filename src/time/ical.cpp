@@ -66,8 +66,10 @@ std::vector<ical_day> read_ical_days(std::string_view ics) {
 calendar& import_ical(calendar& c, std::string_view ics, ical_as as) {
     const auto days = read_ical_days(ics); // all read before any is applied
     const std::vector<opening> hours = as == ical_as::working_days ? detail::usual_hours(c) : std::vector<opening>{};
-    for (const auto& d : days) c.working_day(d.day, hours);
-    return c;
+    std::vector<std::pair<date, std::vector<opening>>> set;
+    set.reserve(days.size());
+    for (const auto& d : days) set.emplace_back(d.day, hours);
+    return c.set_days(std::move(set));
 }
 
 } // namespace careflow

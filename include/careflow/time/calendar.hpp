@@ -46,6 +46,7 @@ struct zone_rules;
 struct opening {
     duration begin;
     duration end;
+    bool operator==(const opening&) const = default;
 };
 
 /// A calendar: 24×7 (the default) or weekly opening hours with holidays and make-up
@@ -79,6 +80,10 @@ public:
     calendar& holiday(boost::gregorian::date day);
     /// Open on a local date with these hours, whatever its weekday (a make-up working day, 调休).
     calendar& working_day(boost::gregorian::date day, std::vector<opening> intervals);
+    /// Many dated days at once, each with its hours (none: a holiday), a later entry for the
+    /// same date winning: as `working_day` for each in turn, but indexed once (a schedule
+    /// file of thousands of dates). Nothing changes when one entry is bad.
+    calendar& set_days(std::vector<std::pair<boost::gregorian::date, std::vector<opening>>> days);
 
     [[nodiscard]] bool is_24x7() const noexcept { return always_; }
     /// The fixed offset east of UTC; for a zone, its offset at the Unix epoch (use `utc_offset_at`).
