@@ -109,6 +109,9 @@ TEST_CASE("a bad calendar file is one typed error naming where") {
           "holidays[0].to");
     fails(R"({"format": "careflow.calendar/1", "weekly": {"mon": [["18:00", "09:00"]]}})", "weekly.mon");
     fails(R"({"format": "careflow.calendar/1", "weekly": {"mon": [["9:00", "17:00"]]}})", "weekly.mon[0][0]");
+    fails(R"({"format": "careflow.calendar/1", "weekly": {"tue": [["09:00", ":2:00"]]}})", "weekly.tue[0][1]"); // fuzz
+    fails(R"({"format": "careflow.calendar/1", "weekly": {"tue": [["09:00", "12:0:"]]}})", "weekly.tue[0][1]");
+    fails(R"({"format": "careflow.calendar/1", "weekly": {"tue": [["09:00", "12:00::0"]]}})", "weekly.tue[0][1]");
     fails(R"({"format": "careflow.calendar/1", "holidays": [{"date": "2025-01-01"}],
               "working_days": [{"date": "2025-01-01"}]})",
           "already set by holidays[0]");
@@ -148,4 +151,21 @@ TEST_CASE("iCalendar import: all-day events become holidays or working days") {
     CHECK(c.is_working_day(day(2025, 3, 3)) == before.is_working_day(day(2025, 3, 3)));
     CHECK(c.exceptions().size() == before.exceptions().size()); // nothing added
     CHECK_THROWS_AS((void)read_ical_days("not a calendar"), error);
+    // Texts libical would read leniently, warning on standard error, are refused first
+    // (found by fuzz_ical): each names what is wrong.
+    const auto refused = [](const std::string& text, const char* why) {
+        CAPTURE(text);
+        CHECK_THROWS_WITH_AS((void)read_ical_days(text), doctest::Contains(why), error);
+    };
+    const std::string event = "BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:20250301\r\nEND:VEVENT\r\n";
+    refused("END:VEVENT\r\nBEGIN:VCALENDAR\r\n" + event + "END:VCALENDAR\r\n", "END before BEGIN");
+    refused("BEGIN:VCALENDAR\r\n" + event + "END:VCALENDAR\r\nEND;X=1:VCALENDAR\r\n", "END before BEGIN");
+    refused("BEGIN:VCALENDAR\rEND:VCALENDAR\r\n", "carriage return");
+    refused("BEGIN:VCALENDAR\r\nSUM MARY:x\r\nEND:VCALENDAR\r\n", "content line 2 has a malformed name");
+    refused("BEGIN:VCALENDAR\r\nSUMMARY\r\nEND:VCALENDAR\r\n", "content line 2 is not name:value");
+    refused(std::string("BEGIN:VCALENDAR\r\nSUMMARY:a\0b\r\nEND:VCALENDAR\r\n", 45), "control character");
+    refused(" BEGIN:VCALENDAR\r\n", "continuation");
+    // A folded BEGIN is still a BEGIN, and lines may end in LF alone.
+    CHECK(read_ical_days("BEG\n IN:VCALENDAR\nBEGIN:VEVENT\nUID:1\nDTSTART;VALUE=DATE:20250301\nEND:VEVENT\nEND:VCALENDAR\n")
+              .size() == 1);
 }

@@ -63,8 +63,9 @@ date date_of(const json& j, const std::string& where) {
 
 duration clock_of(const std::string& s, const std::string& where) {
     // "HH:MM" or "HH:MM:SS", 00:00 to 24:00.
-    const bool shape = (s.size() == 5 || (s.size() == 8 && s[5] == ':')) && s[2] == ':' &&
-                       std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || c == ':'; });
+    auto digit = [&](std::size_t i) { return s[i] >= '0' && s[i] <= '9'; };
+    const bool shape = (s.size() == 5 || (s.size() == 8 && s[5] == ':' && digit(6) && digit(7))) && s[2] == ':' &&
+                       digit(0) && digit(1) && digit(3) && digit(4);
     if (shape) {
         const int h = std::stoi(s.substr(0, 2)), m = std::stoi(s.substr(3, 2)),
                   sec = s.size() == 8 ? std::stoi(s.substr(6)) : 0;

@@ -7,7 +7,10 @@
 
 #include <libical/ical.h>
 
+#include <cctype>
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace careflow {
 using boost::gregorian::date;
@@ -29,9 +32,54 @@ date date_of(const icaltimetype& t, const std::string& summary) {
     }
 }
 
+// The content lines' shape, checked before libical sees the text (RFC 5545 3.1): lines end
+// in CRLF or LF, a line starting with a space or tab continues the one before, every
+// content line is `name[;parameters]:value` with a name of letters, digits and dashes, no
+// control characters but HTAB, and BEGIN/END nest. libical reads worse texts leniently and
+// writes "Encountered END before BEGIN" to standard error on some; a library writes nothing
+// there, so they are refused here with the reason.
+void check_content_lines(std::string_view text) {
+    for (const char ch : text)
+        if ((static_cast<unsigned char>(ch) < 0x20 && ch != '\t' && ch != '\r' && ch != '\n') || ch == 0x7f)
+            bad("a control character in the text");
+    std::vector<std::string> lines; // unfolded
+    for (std::size_t at = 0; at < text.size();) {
+        std::size_t nl = text.find('\n', at);
+        if (nl == std::string_view::npos) nl = text.size();
+        std::string_view raw = text.substr(at, nl - at);
+        at = nl + 1;
+        if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
+        if (raw.find('\r') != std::string_view::npos) bad("a carriage return that does not end a line");
+        if (!raw.empty() && (raw[0] == ' ' || raw[0] == '\t')) {
+            if (lines.empty()) bad("the text begins with a continuation line");
+            lines.back().append(raw.substr(1));
+        } else if (!raw.empty()) {
+            lines.emplace_back(raw);
+        }
+    }
+    long depth = 0;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const std::string& line = lines[i];
+        const std::size_t end = line.find_first_of(";:");
+        if (end == std::string::npos || end == 0 || line.find(':') == std::string::npos)
+            bad("content line " + std::to_string(i + 1) + " is not name:value");
+        std::string name;
+        for (std::size_t k = 0; k < end; ++k) {
+            const auto c = static_cast<unsigned char>(line[k]);
+            if (!std::isalnum(c) && c != '-') bad("content line " + std::to_string(i + 1) + " has a malformed name");
+            name.push_back(static_cast<char>(std::toupper(c)));
+        }
+        if (name == "BEGIN")
+            ++depth;
+        else if (name == "END" && depth-- == 0)
+            bad("END before BEGIN");
+    }
+}
+
 } // namespace
 
 std::vector<ical_day> read_ical_days(std::string_view ics) {
+    check_content_lines(ics);
     const std::string text(ics);
     std::unique_ptr<icalcomponent, component_deleter> root(icalparser_parse_string(text.c_str()));
     if (!root) bad("not an iCalendar text");
