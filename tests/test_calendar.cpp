@@ -235,7 +235,8 @@ TEST_CASE("set_days is working_day for each entry in turn, indexed once; a bad e
         for (int i = 0; i < 60; ++i) { // repeats and dates already set included, in any order
             const date d = date(2025, 3, 1) + boost::gregorian::days(static_cast<long>(rng() % 40));
             std::vector<opening> h;
-            if (rng() % 3 != 0) h.push_back({hours(static_cast<long>(rng() % 12)), hours(12 + static_cast<long>(rng() % 12))});
+            if (rng() % 3 != 0)
+                h.push_back({hours(static_cast<long>(rng() % 12)), hours(12 + static_cast<long>(rng() % 12))});
             days.emplace_back(d, h);
             one_by_one.working_day(d, h);
         }

@@ -166,6 +166,7 @@ TEST_CASE("iCalendar import: all-day events become holidays or working days") {
     refused(std::string("BEGIN:VCALENDAR\r\nSUMMARY:a\0b\r\nEND:VCALENDAR\r\n", 45), "control character");
     refused(" BEGIN:VCALENDAR\r\n", "continuation");
     // A folded BEGIN is still a BEGIN, and lines may end in LF alone.
-    CHECK(read_ical_days("BEG\n IN:VCALENDAR\nBEGIN:VEVENT\nUID:1\nDTSTART;VALUE=DATE:20250301\nEND:VEVENT\nEND:VCALENDAR\n")
+    CHECK(read_ical_days(
+              "BEG\n IN:VCALENDAR\nBEGIN:VEVENT\nUID:1\nDTSTART;VALUE=DATE:20250301\nEND:VEVENT\nEND:VCALENDAR\n")
               .size() == 1);
 }

@@ -157,3 +157,29 @@ TEST_CASE("working days by date over the 2025 Spring Festival, with its make-up 
     CHECK_THROWS_AS((void)calendar::business(hours(0)).next_working_day(day(2025, 1, 1)), error);
     CHECK(calendar::business(hours(0)).close_of(day(2025, 1, 1)).is_pos_infinity());
 }
+
+TEST_CASE("offsets and wall times agree with date/tz every seven hours from 1900 to 2040") {
+    // The zone's lookup index (spans of about 204 days) against the tz database itself, in
+    // zones with many changes, one that stopped (Shanghai) and a southern one (Sydney).
+    for (const char* zone : {"America/New_York", "Europe/Berlin", "Australia/Sydney", "Asia/Shanghai"}) {
+        CAPTURE(zone);
+        const calendar c = calendar::always_open(std::string_view(zone));
+        const oracle o{::date::locate_zone(zone), {}};
+        const std::int64_t first = utc_ticks(1900, 1, 1, 0, 0) / ticks_per_minute,
+                           last = utc_ticks(2040, 1, 1, 0, 0) / ticks_per_minute;
+        for (std::int64_t m = first; m < last; m += 420) {
+            const ::date::sys_seconds s{std::chrono::seconds(m * 60)};
+            const auto expected = o.zone->get_info(s).offset.count() * ticks_per_second;
+            REQUIRE(c.utc_offset_at(to_time_point(m * ticks_per_minute)) == to_duration(expected));
+            // The same minute as a local wall time: by RFC 5545 through the oracle.
+            const std::int64_t local = m + 480; // any wall time; +8 h keeps it in range
+            const std::int64_t local_day = local >= 0 ? local / 1440 : -((-local + 1439) / 1440);
+            const int minute = static_cast<int>(local - local_day * 1440);
+            const auto d = day(1970, 1, 1) + boost::gregorian::days(local_day);
+            // In seconds: before 1900-ish zones had offsets like +08:05:43 (local mean time).
+            const ::date::local_seconds l{std::chrono::seconds(local * 60)};
+            const auto wall = (l.time_since_epoch() - o.zone->get_info(l).first.offset).count() * ticks_per_second;
+            REQUIRE(to_ticks(c.at(d, minutes(minute))) == wall);
+        }
+    }
+}

@@ -95,17 +95,20 @@ TEST_CASE("the shipped schedules by name: the 2025 Spring Festival and its make-
 TEST_CASE("--json prints one object: the calendar, its zone, the query, its arguments and the result") {
     scratch tmp;
     const std::string ny = write(tmp, "ny.json", new_york);
-    CHECK(ask({"center", "add-working-days", "2025-01-27T10:00", "1", "--json"}) ==
-          R"({"calendar":"center","zone":"Asia/Shanghai","query":"add-working-days","at":"2025-01-27T10:00:00+08:00","n":1,"result":"2025-02-05T10:00:00+08:00"})");
+    CHECK(
+        ask({"center", "add-working-days", "2025-01-27T10:00", "1", "--json"}) ==
+        R"({"calendar":"center","zone":"Asia/Shanghai","query":"add-working-days","at":"2025-01-27T10:00:00+08:00","n":1,"result":"2025-02-05T10:00:00+08:00"})");
     CHECK(ask({"--json", ny, "is-open", "2025-03-10T08:30:00-05:00"}) ==
           R"({"calendar":")" + ny +
               R"(","zone":"America/New_York","query":"is-open","at":"2025-03-10T09:30:00-04:00","result":true})");
-    CHECK(ask({ny, "add", "2025-03-09T01:00:00-05:00", "PT90M", "--json"}) ==
-          R"({"calendar":")" + ny +
-              R"(","zone":"America/New_York","query":"add","at":"2025-03-09T01:00:00-05:00","duration":"PT1H30M","result":"2025-03-09T03:30:00-04:00"})");
-    CHECK(ask({ny, "between", "2025-11-02", "2025-11-03", "--json"}) ==
-          R"({"calendar":")" + ny +
-              R"(","zone":"America/New_York","query":"between","from":"2025-11-02T00:00:00-04:00","to":"2025-11-03T00:00:00-05:00","result":"PT4H"})");
+    CHECK(
+        ask({ny, "add", "2025-03-09T01:00:00-05:00", "PT90M", "--json"}) ==
+        R"({"calendar":")" + ny +
+            R"(","zone":"America/New_York","query":"add","at":"2025-03-09T01:00:00-05:00","duration":"PT1H30M","result":"2025-03-09T03:30:00-04:00"})");
+    CHECK(
+        ask({ny, "between", "2025-11-02", "2025-11-03", "--json"}) ==
+        R"({"calendar":")" + ny +
+            R"(","zone":"America/New_York","query":"between","from":"2025-11-02T00:00:00-04:00","to":"2025-11-03T00:00:00-05:00","result":"PT4H"})");
     const json close = json::parse(ask({"center", "close-of-day", "2025-01-25", "--json"}));
     CHECK(close.at("n") == 0);
     CHECK(close.at("result") == "2025-01-26T18:00:00+08:00");
@@ -118,7 +121,8 @@ TEST_CASE("--json prints one object: the calendar, its zone, the query, its argu
 
 TEST_CASE("a calendar that never opens again answers never, and null in JSON") {
     scratch tmp;
-    const std::string shut = write(tmp, "shut.json", R"({"format": "careflow.calendar/1", "zone": "UTC", "weekly": {}})");
+    const std::string shut =
+        write(tmp, "shut.json", R"({"format": "careflow.calendar/1", "zone": "UTC", "weekly": {}})");
     CHECK(ask({shut, "next-open", "2025-01-01T00:00:00Z"}) == "never");
     CHECK(ask({shut, "add", "2025-01-01T00:00:00Z", "PT1S"}) == "never");
     CHECK(ask({shut, "is-open", "2025-01-01T00:00:00Z"}) == "false");

@@ -169,8 +169,9 @@ TEST_CASE("a number too large for a double is a line that is not JSON, not a cra
     // Found by fuzz_inputs: nlohmann's reader reports it as out_of_range, not parse_error.
     scratch tmp;
     const std::string inputs =
-        write(tmp, "big.jsonl", R"({"key":"a","at":"2025-01-24T14:30:00Z","op":"advance","n":888888888888888e88888888})"
-                                "\n");
+        write(tmp, "big.jsonl",
+              R"({"key":"a","at":"2025-01-24T14:30:00Z","op":"advance","n":888888888888888e88888888})"
+              "\n");
     const ran r = run_to_end({cli, "run", "--builtin", "--inputs", inputs});
     CHECK(r.status == 2);
     CHECK(r.err.rfind("careflow: line 1: not JSON: ", 0) == 0);

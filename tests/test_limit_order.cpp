@@ -47,8 +47,8 @@ TEST_CASE("a hotline call's week callback is due before its month callback, on w
     b.variable("week", value_type::time).variable("month", value_type::time);
     b.state("s")
         .open_ended()
-        .on_entry(set("week",
-                      procedures::due_day(now(), procedures::date_offset::in_days(7), procedures::center_calendar_name)))
+        .on_entry(set(
+            "week", procedures::due_day(now(), procedures::date_offset::in_days(7), procedures::center_calendar_name)))
         .on_entry(set("month", procedures::due_day(now(), procedures::date_offset::in_months(1),
                                                    procedures::center_calendar_name)));
     e.install(compile(b.build()));
@@ -107,8 +107,9 @@ TEST_CASE("pre-screening opens before the appointment, with open time to screen 
     case_id id = 0;
     for (const time_point t : every_hour()) {
         CAPTURE(t);
-        REQUIRE(e.start("first_visit", ++id, {{"client", "c"}, {"appointment_at", t}}, local(2024, 12, 1, 9, 0), reception)
-                    .applied());
+        REQUIRE(
+            e.start("first_visit", ++id, {{"client", "c"}, {"appointment_at", t}}, local(2024, 12, 1, 9, 0), reception)
+                .applied());
         const auto timers = e.get(id).pending_timers();
         REQUIRE(timers.size() == 1);
         const time_point opens = timers[0].second;

@@ -49,8 +49,10 @@ time_point instant_arg(const calendar& c, const std::string& text) {
     // Local: YYYY-MM-DD, YYYY-MM-DDTHH:MM or YYYY-MM-DDTHH:MM:SS[.f]; read by appending
     // a zero offset, then placed on the calendar's wall clock.
     std::string probe = text;
-    if (probe.size() == 10) probe += "T00:00:00";
-    else if (probe.size() == 16) probe += ":00";
+    if (probe.size() == 10)
+        probe += "T00:00:00";
+    else if (probe.size() == 16)
+        probe += ":00";
     if (probe.size() >= 19 && parse_instant(probe + "Z", t)) {
         const boost::gregorian::date day = t.date();
         return c.at(day, t.time_of_day());
@@ -80,10 +82,6 @@ std::string local_instant(const calendar& c, time_point t) {
     return format_instant(t, offset);
 }
 
-json instant_json(const calendar& c, time_point t) {
-    return t.is_special() ? json(nullptr) : json(local_instant(c, t));
-}
-
 } // namespace
 
 int calendar_query(const std::vector<std::string>& args) {
@@ -109,8 +107,7 @@ int calendar_query(const std::vector<std::string>& args) {
         if (rest.size() < least || rest.size() > most)
             throw usage_error(std::string("usage: careflow calendar ") + source + " " + query + " " + shape);
     };
-    static const char* const queries[] = {"is-open", "next-open", "add", "add-working-days", "between",
-                                          "close-of-day"};
+    static const char* const queries[] = {"is-open", "next-open", "add", "add-working-days", "between", "close-of-day"};
     if (std::find(std::begin(queries), std::end(queries), query) == std::end(queries))
         throw usage_error("calendar: unknown query '" + query + "' (try careflow calendar --help)");
 
@@ -118,55 +115,44 @@ int calendar_query(const std::vector<std::string>& args) {
         const calendar c = load_calendar(source);
         json out{{"calendar", source}, {"zone", c.zone().empty() ? json(nullptr) : json(c.zone())}, {"query", query}};
         std::string text;
+        // The instant asked about (every query but between), and an instant as the answer.
+        auto from = [&](const std::string& arg) {
+            const time_point t = instant_arg(c, arg);
+            out["at"] = local_instant(c, t);
+            return t;
+        };
+        auto answer = [&](time_point r) {
+            out["result"] = r.is_special() ? json(nullptr) : json(local_instant(c, r));
+            text = local_instant(c, r);
+        };
         if (query == "is-open") {
             arity(1, 1, "T");
-            const time_point t = instant_arg(c, rest[0]);
-            const bool open = c.is_open(t);
-            out["at"] = local_instant(c, t);
+            const bool open = c.is_open(from(rest[0]));
             out["result"] = open;
             text = open ? "true" : "false";
         } else if (query == "next-open") {
             arity(1, 1, "T");
-            const time_point t = instant_arg(c, rest[0]);
-            const time_point r = c.next_open(t);
-            out["at"] = local_instant(c, t);
-            out["result"] = instant_json(c, r);
-            text = local_instant(c, r);
+            answer(c.next_open(from(rest[0])));
         } else if (query == "add") {
             arity(2, 2, "T DURATION");
-            const time_point t = instant_arg(c, rest[0]);
+            const time_point t = from(rest[0]);
             const duration d = duration_arg(rest[1]);
-            const time_point r = c.add(t, d);
-            out["at"] = local_instant(c, t);
             out["duration"] = format_duration(d);
-            out["result"] = instant_json(c, r);
-            text = local_instant(c, r);
-        } else if (query == "add-working-days") {
-            arity(2, 2, "T N");
-            const time_point t = instant_arg(c, rest[0]);
-            const int n = count_arg(rest[1]);
-            const time_point r = c.add_working_days(t, n);
-            out["at"] = local_instant(c, t);
+            answer(c.add(t, d));
+        } else if (query == "add-working-days" || query == "close-of-day") {
+            const bool close = query == "close-of-day";
+            arity(close ? 1 : 2, 2, close ? "T [N]" : "T N");
+            const time_point t = from(rest[0]);
+            const int n = rest.size() == 2 ? count_arg(rest[1]) : 0;
             out["n"] = n;
-            out["result"] = instant_json(c, r);
-            text = local_instant(c, r);
-        } else if (query == "between") {
+            answer(close ? c.close_of_working_day(t, n) : c.add_working_days(t, n));
+        } else { // between
             arity(2, 2, "T1 T2");
             const time_point a = instant_arg(c, rest[0]), b = instant_arg(c, rest[1]);
-            const duration d = c.between(a, b);
             out["from"] = local_instant(c, a);
             out["to"] = local_instant(c, b);
-            out["result"] = format_duration(d);
-            text = format_duration(d);
-        } else { // close-of-day
-            arity(1, 2, "T [N]");
-            const time_point t = instant_arg(c, rest[0]);
-            const int n = rest.size() == 2 ? count_arg(rest[1]) : 0;
-            const time_point r = c.close_of_working_day(t, n);
-            out["at"] = local_instant(c, t);
-            out["n"] = n;
-            out["result"] = instant_json(c, r);
-            text = local_instant(c, r);
+            text = format_duration(c.between(a, b));
+            out["result"] = text;
         }
         std::cout << (as_json ? out.dump() : text) << "\n";
         return 0;

@@ -38,9 +38,9 @@ inline std::string sqlite_path(const std::string& spec) {
     return spec.substr(7);
 }
 
-int run(const std::vector<std::string>& args);     // run.cpp
-int inspect(const std::vector<std::string>& args); // store_commands.cpp
-int backup(const std::vector<std::string>& args);  // store_commands.cpp
+int run(const std::vector<std::string>& args);            // run.cpp
+int inspect(const std::vector<std::string>& args);        // store_commands.cpp
+int backup(const std::vector<std::string>& args);         // store_commands.cpp
 int calendar_query(const std::vector<std::string>& args); // calendar_command.cpp
 
 } // namespace careflow::cli

@@ -134,9 +134,9 @@ std::string format_instant(time_point t, duration offset) {
     const time_point local = t + offset;
     const auto day = local.date();
     const auto tod = local.time_of_day();
-    std::string out = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", static_cast<int>(day.year()),
-                                  static_cast<int>(day.month()), static_cast<int>(day.day()), tod.hours(),
-                                  tod.minutes(), tod.seconds());
+    std::string out =
+        fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", static_cast<int>(day.year()), static_cast<int>(day.month()),
+                    static_cast<int>(day.day()), tod.hours(), tod.minutes(), tod.seconds());
     if (const std::int64_t f = tod.fractional_seconds()) {
         std::string frac = fmt::format("{:06}", f);
         while (frac.back() == '0') frac.pop_back();

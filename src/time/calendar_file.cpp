@@ -283,9 +283,8 @@ calendar load_calendar(std::string_view name_or_file) {
     if (!std::filesystem::exists(file, ec)) {
         std::string known;
         for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
-        throw error("careflow.calendar.unknown", "'" + std::string(name_or_file) +
-                                                     "' is neither a shipped schedule (" + known +
-                                                     ") nor a calendar file");
+        throw error("careflow.calendar.unknown", "'" + std::string(name_or_file) + "' is neither a shipped schedule (" +
+                                                     known + ") nor a calendar file");
     }
     return load_calendar_file(file).value;
 }

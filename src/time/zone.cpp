@@ -12,13 +12,22 @@
 
 namespace careflow::detail {
 
+template <ticks zone_rules::change::*Field>
+std::size_t zone_rules::count_upto(ticks t, ticks base, const std::vector<std::uint32_t>& spans) const noexcept {
+    if (changes.empty() || t < base) return 0;
+    const auto span = static_cast<std::uint64_t>(t - base) >> span_shift;
+    if (span >= spans.size()) return changes.size();
+    std::size_t i = spans[span];
+    while (i < changes.size() && changes[i].*Field <= t) ++i;
+    return i;
+}
+
 ticks zone_rules::offset_at(ticks utc) const noexcept {
     // Zones without daylight saving today (Asia/Shanghai since 1991) answer after their last
-    // change without a search: the common case of every calendar lookup.
+    // change at once: the common case of every calendar lookup.
     if (!changes.empty() && utc >= changes.back().at) return changes.back().after;
-    const auto it =
-        std::upper_bound(changes.begin(), changes.end(), utc, [](ticks t, const change& c) { return t < c.at; });
-    return it == changes.begin() ? first_offset : std::prev(it)->after;
+    const std::size_t n = count_upto<&change::at>(utc, base_, by_at_);
+    return n == 0 ? first_offset : changes[n - 1].after;
 }
 
 ticks zone_rules::to_utc(ticks local) const noexcept {
@@ -26,10 +35,27 @@ ticks zone_rules::to_utc(ticks local) const noexcept {
     // before its key, a local time is read with the offset before the change (the first
     // occurrence of a repeated time, and the pre-change reading of a skipped one).
     if (!changes.empty() && local >= changes.back().key) return saturating_sub(local, changes.back().after);
-    const auto it =
-        std::upper_bound(changes.begin(), changes.end(), local, [](ticks t, const change& c) { return t < c.key; });
-    const ticks offset = it == changes.begin() ? first_offset : std::prev(it)->after;
-    return saturating_sub(local, offset);
+    const std::size_t n = count_upto<&change::key>(local, key_base_, by_key_);
+    return saturating_sub(local, n == 0 ? first_offset : changes[n - 1].after);
+}
+
+void zone_rules::index() {
+    by_at_.clear();
+    by_key_.clear();
+    if (changes.empty()) return;
+    auto build = [&](ticks change::*field, ticks& base, std::vector<std::uint32_t>& spans) {
+        base = changes.front().*field;
+        const auto last = static_cast<std::uint64_t>(changes.back().*field - base) >> span_shift;
+        spans.resize(last + 1);
+        std::size_t i = 0;
+        for (std::uint64_t s = 0; s <= last; ++s) {
+            const ticks start = base + static_cast<ticks>(s << span_shift);
+            while (i < changes.size() && changes[i].*field < start) ++i;
+            spans[s] = static_cast<std::uint32_t>(i);
+        }
+    };
+    build(&change::at, base_, by_at_);
+    build(&change::key, key_base_, by_key_);
 }
 
 namespace {
@@ -61,6 +87,7 @@ std::shared_ptr<const zone_rules> read_zone(std::string_view name) {
         if (next.end <= info.end) break;
         info = next;
     }
+    rules->index();
     return rules;
 }
 

@@ -4,6 +4,7 @@
 
 #include <careflow/time/ticks.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -32,6 +33,21 @@ struct zone_rules {
     /// occur (clocks set forward) is read with the offset before the change, which moves
     /// it forward by the gap (RFC 5545 §3.3.5).
     [[nodiscard]] ticks to_utc(ticks local) const noexcept;
+
+    /// Builds the lookup index once the changes are in place: for each span of 2^44 µs
+    /// (about 204 days) from the first change, where its changes begin. A lookup then
+    /// steps over at most the few changes of one span instead of a binary search.
+    void index();
+
+private:
+    static constexpr int span_shift = 44;
+    ticks base_ = 0; // the first change's instant (and its key, for to_utc)
+    ticks key_base_ = 0;
+    std::vector<std::uint32_t> by_at_;  // span -> first change with at >= the span's start
+    std::vector<std::uint32_t> by_key_; // the same over `key`
+    // The number of changes whose `field` is <= t, found from t's span.
+    template <ticks change::*Field>
+    [[nodiscard]] std::size_t count_upto(ticks t, ticks base, const std::vector<std::uint32_t>& spans) const noexcept;
 };
 
 /// The rules of an IANA zone ("America/New_York"), shared and cached by name. Throws
