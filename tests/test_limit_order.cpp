@@ -16,6 +16,19 @@ std::vector<time_point> every_hour() {
     return out;
 }
 
+// One case per hour of 2025 and 2026 on `e`: `start(id, t)` starts it (it must apply),
+// `check(id, t)` examines it. Returns how many were started.
+template <class Start, class Check>
+case_id hourly_cases(engine& e, Start start, Check check) {
+    case_id id = 0;
+    for (const time_point t : every_hour()) {
+        CAPTURE(t);
+        REQUIRE(start(e, ++id, t).applied());
+        check(id, t);
+    }
+    return id;
+}
+
 const actor desk{"switchboard", {}};
 const actor reception{"rec-zhou", {procedures::roles::receptionist}};
 
@@ -25,19 +38,21 @@ TEST_CASE("a complaint's resolution falls six working days after its acknowledge
     engine e;
     procedures::install_all(e);
     const calendar c = center_calendar();
-    case_id id = 0;
-    for (const time_point t : every_hour()) {
-        CAPTURE(t);
-        REQUIRE(e.start("complaint", ++id, {{"complainant", "c"}}, t, desk).applied());
-        const auto ack = e.get(id).report("acknowledge").due, resolve = e.get(id).report("resolve").due;
-        REQUIRE(ack.has_value());
-        REQUIRE(resolve.has_value());
-        CHECK(*ack > t);
-        CHECK(*resolve > *ack);
-        // Both count from the same start at the same business moment: six working days apart.
-        CHECK(c.between(*ack, *resolve) == hours(6 * 8));
-    }
-    CHECK(id == 17520);
+    const auto started = hourly_cases(
+        e,
+        [](engine& x, case_id id, time_point t) {
+            return x.start("complaint", id, {{"complainant", "c"}}, t, desk);
+        },
+        [&](case_id id, time_point t) {
+            const auto ack = e.get(id).report("acknowledge").due, resolve = e.get(id).report("resolve").due;
+            REQUIRE(ack.has_value());
+            REQUIRE(resolve.has_value());
+            CHECK(*ack > t);
+            CHECK(*resolve > *ack);
+            // Both count from the same start at the same business moment: six working days apart.
+            CHECK(c.between(*ack, *resolve) == hours(6 * 8));
+        });
+    CHECK(started == 17520);
 }
 
 TEST_CASE("a hotline call's week callback is due before its month callback, on working days after the call") {
@@ -53,17 +68,16 @@ TEST_CASE("a hotline call's week callback is due before its month callback, on w
                                                    procedures::center_calendar_name)));
     e.install(compile(b.build()));
     const calendar c = center_calendar();
-    case_id id = 0;
-    for (const time_point t : every_hour()) {
-        CAPTURE(t);
-        REQUIRE(e.start("probe", ++id, {}, t, desk).applied());
-        const auto week = std::get<time_point>(e.get(id).variable("week").get());
-        const auto month = std::get<time_point>(e.get(id).variable("month").get());
-        CHECK(c.local_date(week) > c.local_date(t));
-        CHECK(month > week);
-        CHECK(c.is_working_day(c.local_date(week)));
-        CHECK(c.is_working_day(c.local_date(month)));
-    }
+    hourly_cases(
+        e, [](engine& x, case_id id, time_point t) { return x.start("probe", id, {}, t, desk); },
+        [&](case_id id, time_point t) {
+            const auto week = std::get<time_point>(e.get(id).variable("week").get());
+            const auto month = std::get<time_point>(e.get(id).variable("month").get());
+            CHECK(c.local_date(week) > c.local_date(t));
+            CHECK(month > week);
+            CHECK(c.is_working_day(c.local_date(week)));
+            CHECK(c.is_working_day(c.local_date(month)));
+        });
 }
 
 TEST_CASE("a callback is queued before its on-time limit, with the due working day's whole open time to make it") {
@@ -104,18 +118,19 @@ TEST_CASE("pre-screening opens before the appointment, with open time to screen 
     engine e;
     procedures::install_all(e);
     const calendar c = center_calendar();
-    case_id id = 0;
-    for (const time_point t : every_hour()) {
-        CAPTURE(t);
-        REQUIRE(
-            e.start("first_visit", ++id, {{"client", "c"}, {"appointment_at", t}}, local(2024, 12, 1, 9, 0), reception)
-                .applied());
-        const auto timers = e.get(id).pending_timers();
-        REQUIRE(timers.size() == 1);
-        const time_point opens = timers[0].second;
-        CHECK(opens < t);
-        // The window holds at least the whole previous working day (8 open hours).
-        CHECK(c.between(opens, t) >= hours(8));
-        CHECK(c.local_date(opens) == c.previous_working_day(c.local_date(t)));
-    }
+    hourly_cases(
+        e,
+        [](engine& x, case_id id, time_point t) {
+            return x.start("first_visit", id, {{"client", "c"}, {"appointment_at", t}}, local(2024, 12, 1, 9, 0),
+                           reception);
+        },
+        [&](case_id id, time_point t) {
+            const auto timers = e.get(id).pending_timers();
+            REQUIRE(timers.size() == 1);
+            const time_point opens = timers[0].second;
+            CHECK(opens < t);
+            // The window holds at least the whole previous working day (8 open hours).
+            CHECK(c.between(opens, t) >= hours(8));
+            CHECK(c.local_date(opens) == c.previous_working_day(c.local_date(t)));
+        });
 }

@@ -1,5 +1,6 @@
 // Business calendars: weekly opening hours, holidays, make-up days and a zone's changes;
 // open time added and counted by prefix sums over local days.
+#include "local_days.hpp"
 #include "zone.hpp"
 
 #include <careflow/error.hpp>
@@ -8,19 +9,13 @@
 #include <boost/date_time/posix_time/posix_time.hpp>
 
 #include <algorithm>
+#include <iterator>
 
 namespace careflow {
+using detail::day_number;
+using detail::floor_div;
+using detail::weekday_of;
 namespace {
-
-constexpr std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
-    const std::int64_t q = a / b;
-    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-}
-constexpr std::int64_t floor_mod(std::int64_t a, std::int64_t b) noexcept { return a - floor_div(a, b) * b; }
-// 1970-01-01 was a Thursday; weekday 0 is Sunday.
-constexpr int weekday_of(std::int64_t day) noexcept { return static_cast<int>(floor_mod(day + 4, 7)); }
-
-std::int64_t day_number(boost::gregorian::date d) { return (d - boost::gregorian::date(1970, 1, 1)).days(); }
 
 std::vector<std::pair<ticks, ticks>> checked(std::vector<opening> in) {
     std::vector<std::pair<ticks, ticks>> out;
@@ -109,51 +104,32 @@ calendar& calendar::weekdays(const std::vector<opening>& intervals) {
 calendar& calendar::holiday(boost::gregorian::date day) { return working_day(day, {}); }
 
 calendar& calendar::working_day(boost::gregorian::date day, std::vector<opening> intervals) {
-    if (day.is_special()) throw error("careflow.calendar.bad_date", "a calendar date must be a real date");
-    auto hours = checked(std::move(intervals)); // a bad interval changes nothing
-    leave_24x7();
-    const std::int64_t n = day_number(day);
-    auto it = exceptions_.begin() + static_cast<std::ptrdiff_t>(exceptions_before(n));
-    const ticks total = total_of(hours);
-    if (it != exceptions_.end() && it->day == n)
-        *it = {n, std::move(hours), total};
-    else
-        exceptions_.insert(it, {n, std::move(hours), total});
-    reindex();
-    return *this;
+    return set_days({{day, std::move(intervals)}});
 }
 
 calendar& calendar::set_days(std::vector<std::pair<boost::gregorian::date, std::vector<opening>>> days) {
     std::vector<exception_day> fresh;
     fresh.reserve(days.size());
     for (auto& [day, intervals] : days) { // every entry checked before anything changes
-        if (day.is_special()) throw error("careflow.calendar.bad_date", "a calendar date must be a real date");
+        const std::int64_t n = day_number(day);
         auto hours = checked(std::move(intervals));
         const ticks total = total_of(hours);
-        fresh.push_back({day_number(day), std::move(hours), total});
+        fresh.push_back({n, std::move(hours), total});
     }
     if (fresh.empty()) return *this;
     leave_24x7();
-    // Latest entry per date, then merged with the dates already set (the new ones win).
-    std::stable_sort(fresh.begin(), fresh.end(), [](const auto& a, const auto& b) { return a.day < b.day; });
-    std::vector<exception_day> unique;
-    unique.reserve(fresh.size());
-    for (auto& f : fresh) {
-        if (!unique.empty() && unique.back().day == f.day)
-            unique.back() = std::move(f);
-        else
-            unique.push_back(std::move(f));
+    // After the dates already set, sorted by date (stable: later entries stay later), then
+    // the last entry of each date kept.
+    exceptions_.insert(exceptions_.end(), std::make_move_iterator(fresh.begin()), std::make_move_iterator(fresh.end()));
+    std::stable_sort(exceptions_.begin(), exceptions_.end(),
+                     [](const auto& a, const auto& b) { return a.day < b.day; });
+    auto kept = exceptions_.begin();
+    for (auto it = exceptions_.begin(); it != exceptions_.end(); ++it) {
+        if (std::next(it) != exceptions_.end() && std::next(it)->day == it->day) continue;
+        if (kept != it) *kept = std::move(*it);
+        ++kept;
     }
-    std::vector<exception_day> merged;
-    merged.reserve(exceptions_.size() + unique.size());
-    auto old = exceptions_.begin();
-    for (auto& u : unique) {
-        for (; old != exceptions_.end() && old->day < u.day; ++old) merged.push_back(std::move(*old));
-        if (old != exceptions_.end() && old->day == u.day) ++old;
-        merged.push_back(std::move(u));
-    }
-    for (; old != exceptions_.end(); ++old) merged.push_back(std::move(*old));
-    exceptions_ = std::move(merged);
+    exceptions_.erase(kept, exceptions_.end());
     reindex();
     return *this;
 }
@@ -183,9 +159,7 @@ void calendar::reindex() {
     shifted_days_.assign(1, 0);
     if (!zone_) return;
     for (const auto& ch : zone_->changes) {
-        std::int64_t day = floor_div(ch.at + ch.after, ticks_per_day);
-        while (start_of(day) > ch.at) --day;
-        while (start_of(day + 1) <= ch.at) ++day;
+        const std::int64_t day = day_of(ch.at); // day_of reads only the zone, not shifted_
         if (!shifted_.empty() && shifted_.back().day >= day) continue;
         const ticks begin = start_of(day), length = start_of(day + 1) - begin;
         const intervals& wall = wall_hours(day);
@@ -426,10 +400,7 @@ time_point calendar::close_of_working_day(time_point t, int n) const {
     return r == never ? time_point(boost::posix_time::pos_infin) : to_time_point(r);
 }
 
-bool calendar::is_working_day(boost::gregorian::date local) const {
-    if (local.is_special()) throw error("careflow.calendar.bad_date", "a calendar date must be a real date");
-    return day_total(day_number(local)) > 0;
-}
+bool calendar::is_working_day(boost::gregorian::date local) const { return day_total(day_number(local)) > 0; }
 
 calendar center_hours() {
     using boost::posix_time::hours;
