@@ -7,7 +7,9 @@
 //   careflow procedures
 //   careflow dot <procedure>
 //   careflow run --builtin [--store sqlite:PATH] [--sync input|batch] --inputs FILE|- [--final-state FILE]
-//   careflow inspect --store sqlite:PATH [--json]
+//                [--journal FILE] [--as ACTOR_JSON]
+//   careflow inspect --store sqlite:PATH [--json] [--as ACTOR_JSON]
+//   careflow export --store sqlite:PATH --as ACTOR_JSON [--format text|jsonl]   (disclosure.cpp)
 //   careflow backup --store sqlite:PATH --to FILE  |  careflow backup --restore FILE --store sqlite:PATH
 //   careflow calendar FILE.json|NAME QUERY ARGS... [--json]   (calendar_command.cpp)
 #include <careflow/careflow.hpp>
@@ -246,6 +248,7 @@ const char* usage = "usage: careflow <command> [options]\n"
                     "  run                drive the shipped procedures from JSON Lines inputs (durable on a store)\n"
                     "  inspect            a store's engine: cases, variables, SLA clocks, timers\n"
                     "  backup             copy a store while it is in use, or restore one from a copy\n"
+                    "  export             a store's journal as one reader may see it\n"
                     "  calendar           when a limit falls: open hours, working days, closes (a file or a schedule)\n"
                     "'careflow <command> --help' describes each.\n";
 
@@ -269,6 +272,7 @@ int main(int argc, char** argv) {
         if (command == "inspect") return inspect(args);
         if (command == "backup") return backup(args);
         if (command == "calendar") return calendar_query(args);
+        if (command == "export") return export_journal(args);
         throw usage_error("unknown command '" + command + "' (try careflow --help)");
     } catch (const usage_error& e) {
         std::cerr << "careflow: " << e.what() << "\n";

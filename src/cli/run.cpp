@@ -3,8 +3,9 @@
 // re-run of the same file safe: a recorded key prints its recorded line again.
 //
 //   careflow run --builtin [--store sqlite:PATH] [--sync input|batch] --inputs FILE|-
-//                [--final-state FILE] [--journal FILE]
+//                [--final-state FILE] [--journal FILE] [--as ACTOR_JSON]
 #include "commands.hpp"
+#include "disclosure.hpp"
 #include "inputs.hpp"
 #include "state_json.hpp"
 
@@ -99,7 +100,7 @@ void write_file(const std::string& path, const std::string& body) {
 // The run itself: the engine, the store, the inputs line by line, the output lines as
 // their inputs become durable.
 int drive(int fd, const std::string& store, const std::string& sync, const std::string& final_state,
-          const std::string& journal_file) {
+          const std::string& journal_file, const std::optional<actor>& as) {
     engine e;
     procedures::install_all(e);
     std::optional<sqlite_store> db;
@@ -177,17 +178,13 @@ int drive(int fd, const std::string& store, const std::string& sync, const std::
             fired.add_store(*db);
         else
             for (const auto& x : e.journal()) fired.add(x);
-        if (!final_state.empty()) write_file(final_state, state_json(e, fired).dump() + "\n");
+        if (!final_state.empty()) write_file(final_state, state_json(e, fired, as).dump() + "\n");
         if (!journal_file.empty()) {
             std::ostringstream text;
-            if (db) {
-                write_journal(text, {}, true);
-                for (const auto& l : db->journal(0, UINT64_MAX)) text << l << '\n';
-            } else {
-                write_journal(text, e.journal());
-            }
+            write_journal(text, shown_journal(e, db ? store_journal(*db) : e.journal(), as));
             write_file(journal_file, text.str());
         }
+        if (db) db->flush(); // the reads --as made are journaled like any input
     }
     return 0;
 }
@@ -195,7 +192,7 @@ int drive(int fd, const std::string& store, const std::string& sync, const std::
 } // namespace
 
 int run(const std::vector<std::string>& args) {
-    std::string store, sync, inputs, final_state, journal_file;
+    std::string store, sync, inputs, final_state, journal_file, as;
     po::options_description o("run options");
     o.add_options()("builtin", "drive the shipped procedures (required: the only procedures this build runs)")(
         "store", po::value(&store), "sqlite:PATH — durable on that store (made on first use); omitted: in memory")(
@@ -203,18 +200,22 @@ int run(const std::vector<std::string>& args) {
         "input: each input committed before its line is printed; batch: every 256 inputs or 50 ms, and at the end")(
         "inputs", po::value(&inputs)->required(), "JSON Lines file of inputs, or - for standard input")(
         "final-state", po::value(&final_state), "write the final state there (the JSON of 'careflow inspect --json')")(
-        "journal", po::value(&journal_file), "write the whole journal there (text format) at the end")("help",
-                                                                                                       "this help");
+        "journal", po::value(&journal_file), "write the whole journal there (text format) at the end")(
+        "as", po::value(&as),
+        "the reader of --final-state and --journal: personal values only they may read (each read journaled); "
+        "without it, every personal value is withheld")("help", "this help");
     if (std::find(args.begin(), args.end(), "--help") != args.end()) {
         std::cout
             << "usage: careflow run --builtin [--store sqlite:PATH] [--sync input|batch] --inputs FILE|- "
-               "[--final-state FILE] [--journal FILE]\n"
+               "[--final-state FILE] [--journal FILE] [--as ACTOR_JSON]\n"
                "  one input per line: {\"key\":\"k1\",\"at\":\"2025-01-24T14:30:00+08:00\",\"op\":\"start\","
                "\"case\":17,\"procedure\":\"hotline_call\",\"actor\":{\"id\":\"op-7\",\"roles\":[\"operator\"]}}\n"
             << o;
         return 0;
     }
     const auto vm = parse(args, o);
+    std::optional<actor> reader;
+    if (!as.empty()) reader = reader_arg(as);
     if (!vm.count("builtin")) throw usage_error("run needs --builtin (the shipped procedures)");
     if (sync != "input" && sync != "batch") throw usage_error("--sync must be input or batch, not '" + sync + "'");
     int fd = 0;
@@ -224,7 +225,7 @@ int run(const std::vector<std::string>& args) {
     }
     std::signal(SIGPIPE, SIG_IGN);
     try {
-        return drive(fd, store, sync, final_state, journal_file);
+        return drive(fd, store, sync, final_state, journal_file, reader);
     } catch (const careflow::error& x) { // a store that fails under us: exit 2, its lines unprinted
         throw usage_error(x.what());
     }

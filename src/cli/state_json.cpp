@@ -2,6 +2,8 @@
 // the journal (each fire entry names its timer).
 #include "state_json.hpp"
 
+#include "disclosure.hpp"
+
 #include <careflow/store/sqlite.hpp>
 
 #include <algorithm>
@@ -19,17 +21,7 @@ void fire_counts::add(const journal_entry& e) {
 }
 
 void fire_counts::add_store(sqlite_store& s) {
-    constexpr std::uint64_t page = 20000;
-    for (std::uint64_t from = s.journal_begin();; from += page) {
-        const auto lines = s.journal(from, page);
-        if (lines.empty()) break;
-        std::ostringstream text;
-        write_journal(text, {}, true); // the header line
-        for (const auto& line : lines) text << line << '\n';
-        std::istringstream in(text.str());
-        for (const auto& e : read_journal(in)) add(e);
-        if (lines.size() < page) break;
-    }
+    for (const auto& e : store_journal(s)) add(e);
 }
 
 const std::map<std::string, std::uint64_t>* fire_counts::of(case_id id) const {
@@ -57,10 +49,16 @@ json sla_json(const sla_report& r) {
                 {"accountable", r.accountable.empty() ? json(nullptr) : json(r.accountable)}};
 }
 
-json case_json(const case_view& c, const fire_counts& fired) {
+json case_json(const case_view& c, const fire_counts& fired, const case_reading* seen) {
     const program& p = c.prog();
     json variables = json::object();
-    for (const auto& v : p.variables()) variables[v.name] = to_json(c.variable(v.name));
+    for (std::size_t i = 0; i < p.variables().size(); ++i) {
+        const auto& v = p.variables()[i];
+        const bool personal = p.item_of(static_cast<var_index>(i)) != no_index;
+        variables[v.name] = !personal                     ? to_json(c.variable(v.name))
+                            : seen && seen->shows(v.name) ? to_json(seen->get(v.name))
+                                                          : json(std::string(withheld));
+    }
     json assignees = json::object();
     for (const auto& duty : p.duties()) {
         const auto who = c.assignee(duty);
@@ -98,11 +96,15 @@ json case_json(const case_view& c, const fire_counts& fired) {
 
 } // namespace
 
-json state_json(const engine& e, const fire_counts& fired) {
+json state_json(engine& e, const fire_counts& fired, const std::optional<actor>& reader) {
     std::vector<case_id> ids = e.cases();
     std::sort(ids.begin(), ids.end());
     json cases = json::array();
-    for (const case_id id : ids) cases.push_back(case_json(e.get(id), fired));
+    for (const case_id id : ids) {
+        std::optional<case_reading> seen;
+        if (reader) seen = e.read(id, *reader, e.now());
+        cases.push_back(case_json(e.get(id), fired, seen ? &*seen : nullptr));
+    }
     const time_point now = e.now();
     return json{{"clock", now.is_special() ? json(nullptr) : to_json(value(now))}, {"cases", std::move(cases)}};
 }

@@ -8,6 +8,7 @@
 #include <careflow/runtime/engine.hpp>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -30,7 +31,9 @@ private:
     std::unordered_map<case_id, std::map<std::string, std::uint64_t>> fired_;
 };
 
-/// The whole state; `fired` gives each case's count per state timer (0 for those never fired).
-[[nodiscard]] json state_json(const engine& e, const fire_counts& fired);
+/// The whole state; `fired` gives each case's count per state timer (0 for those never
+/// fired). Personal variables show as `withheld` unless `reader` may read them (each case
+/// is then read through `engine::read`, which journals it).
+[[nodiscard]] json state_json(engine& e, const fire_counts& fired, const std::optional<actor>& reader);
 
 } // namespace careflow::cli

@@ -1,10 +1,11 @@
 // careflow inspect and careflow backup: a store's engine as JSON (or a short table), an
 // online copy of a store in use, and a store restored from such a copy.
 //
-//   careflow inspect --store sqlite:PATH [--json]
+//   careflow inspect --store sqlite:PATH [--json] [--as ACTOR_JSON]
 //   careflow backup --store sqlite:PATH --to FILE
 //   careflow backup --restore FILE --store sqlite:PATH [--replace]
 #include "commands.hpp"
+#include "disclosure.hpp"
 #include "state_json.hpp"
 
 #include <careflow/procedures/procedures.hpp>
@@ -25,15 +26,19 @@ bool help(const std::vector<std::string>& args) { return std::find(args.begin(),
 } // namespace
 
 int inspect(const std::vector<std::string>& args) {
-    std::string store;
+    std::string store, as;
     po::options_description o("inspect options");
     o.add_options()("store", po::value(&store)->required(), "sqlite:PATH — an existing store")(
-        "json", "print one JSON object (the shape 'careflow run --final-state' writes)")("help", "this help");
+        "json", "print one JSON object (the shape 'careflow run --final-state' writes)")(
+        "as", po::value(&as),
+        "with --json: show the personal variables this reader may read (each read journaled)")("help", "this help");
     if (help(args)) {
-        std::cout << "usage: careflow inspect --store sqlite:PATH [--json]\n" << o;
+        std::cout << "usage: careflow inspect --store sqlite:PATH [--json] [--as ACTOR_JSON]\n" << o;
         return 0;
     }
     const auto vm = parse(args, o);
+    std::optional<actor> reader;
+    if (!as.empty()) reader = reader_arg(as);
     const std::string path = sqlite_path(store);
     try {
         sqlite_store db(path, {.create = false});
@@ -45,7 +50,7 @@ int inspect(const std::vector<std::string>& args) {
             fired.add_store(db);
         }
         if (vm.count("json")) {
-            std::cout << state_json(e, fired).dump() << "\n";
+            std::cout << state_json(e, fired, reader).dump() << "\n";
             return 0;
         }
         std::cout << fmt::format("{}: {} cases, clock {}, {} timers pending, {} journal entries\n", path, e.size(),

@@ -165,6 +165,32 @@ sla_builder& sla_builder::accountable(std::string duty) {
     return *this;
 }
 
+// ---- read_rule_builder ------------------------------------------------------
+
+read_rule& read_rule_builder::decl() { return b_->p_.read_rules_[i_]; }
+
+read_rule_builder& read_rule_builder::by_role(std::string role) {
+    decl().roles.push_back(std::move(role));
+    return *this;
+}
+read_rule_builder& read_rule_builder::by_assignee(std::string duty) {
+    decl().duty = std::move(duty);
+    return *this;
+}
+read_rule_builder& read_rule_builder::in(std::string state) {
+    decl().states.push_back(std::move(state));
+    return *this;
+}
+read_rule_builder& read_rule_builder::items(std::vector<std::string> names) {
+    auto& mine = decl().items;
+    mine.insert(mine.end(), std::make_move_iterator(names.begin()), std::make_move_iterator(names.end()));
+    return *this;
+}
+read_rule_builder& read_rule_builder::describe(std::string text) {
+    decl().description = std::move(text);
+    return *this;
+}
+
 // ---- procedure_builder ------------------------------------------------------
 
 procedure_builder::procedure_builder(std::string name, int version) {
@@ -178,21 +204,45 @@ procedure_builder& procedure_builder::describe(std::string text) {
 }
 
 procedure_builder& procedure_builder::variable(std::string name, value_type type, value initial) {
-    p_.variables_.push_back(variable_decl{std::move(name), type, std::move(initial), {}});
+    p_.variables_.push_back(variable_decl{std::move(name), type, std::move(initial), {}, sensitivity::none});
     return *this;
 }
 
 procedure_builder& procedure_builder::enumeration(std::string name, std::vector<std::string> symbols,
                                                   std::string initial) {
     value init = initial.empty() ? value{} : value(symbol{std::move(initial)});
-    p_.variables_.push_back(
-        variable_decl{std::move(name), value_type::enumeration, std::move(init), std::move(symbols)});
+    p_.variables_.push_back(variable_decl{std::move(name), value_type::enumeration, std::move(init), std::move(symbols),
+                                          sensitivity::none});
     return *this;
 }
 
 procedure_builder& procedure_builder::event(std::string name, std::vector<field_decl> payload) {
     p_.events_.push_back(event_decl{std::move(name), std::move(payload)});
     return *this;
+}
+
+procedure_builder& procedure_builder::personal(std::string_view variable, sensitivity level) {
+    for (auto& v : p_.variables_)
+        if (v.name == variable) {
+            v.personal = level;
+            return *this;
+        }
+    throw error("careflow.model.unknown_variable",
+                "personal('" + std::string(variable) + "'): no such variable declared");
+}
+
+read_rule_builder procedure_builder::may_read(std::vector<std::string> items) {
+    read_rule r;
+    r.items = std::move(items);
+    p_.read_rules_.push_back(std::move(r));
+    return read_rule_builder(this, p_.read_rules_.size() - 1);
+}
+
+read_rule_builder procedure_builder::may_read(sensitivity up_to) {
+    read_rule r;
+    r.up_to = up_to;
+    p_.read_rules_.push_back(std::move(r));
+    return read_rule_builder(this, p_.read_rules_.size() - 1);
 }
 
 procedure_builder& procedure_builder::duty(std::string name) {

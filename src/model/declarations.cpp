@@ -19,6 +19,15 @@ std::string_view to_string(value_type t) noexcept {
     return "?";
 }
 
+std::string_view to_string(sensitivity s) noexcept {
+    switch (s) {
+    case sensitivity::none: return "none";
+    case sensitivity::contact: return "contact";
+    case sensitivity::clinical: return "clinical";
+    }
+    return "?";
+}
+
 std::optional<value_type> value::type() const noexcept {
     switch (v_.index()) {
     case 1: return value_type::boolean;

@@ -494,7 +494,12 @@ private:
 
 } // namespace
 
-void check_procedure(const procedure& p, std::vector<diagnostic>& out) { checker(p, out).run(); }
+void check_personal(const procedure& p, std::vector<diagnostic>& out); // validate_personal.cpp
+
+void check_procedure(const procedure& p, std::vector<diagnostic>& out) {
+    checker(p, out).run();
+    check_personal(p, out);
+}
 
 } // namespace detail
 

@@ -21,6 +21,11 @@ procedure appointment(const appointment_params& k) {
         .event("remind")
         .event("no_show_due")
         .duty("counselor");
+    b.personal("client", sensitivity::contact).personal("contact", sensitivity::contact);
+    b.may_read(sensitivity::contact).by_assignee("counselor").describe("the counselor of the appointment");
+    b.may_read(sensitivity::contact).by_role(roles::counselor).in("requested").describe("counselors confirming");
+    b.may_read(sensitivity::contact).by_role(roles::receptionist).describe("reception: scheduling and reminders");
+    b.may_read(sensitivity::contact).by_role(roles::manager).describe("managers");
 
     const expr enough_notice = var("appointment_at") - now() >= expr(k.change_notice);
     b.state("requested").describe("collect name, age, contact, need; schedule by availability");

@@ -14,10 +14,18 @@ procedure complaint(const complaint_params& k) {
         .variable("improvement", value_type::text)
         .variable("escalated", value_type::boolean, false)
         .event("acknowledge")
-        .event("resolve", {{"summary", value_type::text, {}}})
+        .event("resolve", {{"summary", value_type::text, {}, sensitivity::clinical}})
         .event("record_improvement", {{"improvement", value_type::text, {}}})
         .event("escalate")
         .duty("handler");
+    b.personal("complainant", sensitivity::contact)
+        .personal("subject", sensitivity::clinical)
+        .personal("summary", sensitivity::clinical);
+    b.may_read(sensitivity::clinical).by_assignee("handler").describe("the complaint's handler");
+    b.may_read(sensitivity::clinical)
+        .by_role(roles::manager)
+        .by_role(roles::supervisor)
+        .describe("managers and supervision");
 
     b.state("open").initial("received");
     b.state("received").parent("open");

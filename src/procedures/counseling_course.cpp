@@ -16,11 +16,17 @@ procedure counseling_course(const counseling_course_params& k) {
         .variable("evaluations", value_type::integer, 0)
         .variable("outcome", value_type::text)
         .event("assessed")
-        .event("plan", {{"goals", value_type::text, {}}})
+        .event("plan", {{"goals", value_type::text, {}, sensitivity::clinical}})
         .event("session_held")
-        .event("evaluate", {{"goals", value_type::text, {}}})
-        .event("close", {{"outcome", value_type::text, {}}})
+        .event("evaluate", {{"goals", value_type::text, {}, sensitivity::clinical}})
+        .event("close", {{"outcome", value_type::text, {}, sensitivity::clinical}})
         .duty("counselor");
+    b.personal("client", sensitivity::contact)
+        .personal("contact", sensitivity::contact)
+        .personal("goals", sensitivity::clinical)
+        .personal("outcome", sensitivity::clinical);
+    b.may_read(sensitivity::clinical).by_assignee("counselor").describe("the course's counselor: the file");
+    b.may_read(sensitivity::clinical).by_role(roles::manager).describe("managers: the file");
 
     b.state("intake").describe("intake assessment, face to face or by phone");
     b.state("planning").describe("a plan with goals and methods");

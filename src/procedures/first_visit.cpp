@@ -25,19 +25,34 @@ procedure first_visit(const first_visit_params& k) {
         .variable("next_step", value_type::text)
         .variable("satisfaction", value_type::integer, 0)
         .event("screening_opens")
-        .event("screen", {{"risk", value_type::integer, {}}, {"in_scope", value_type::boolean, {}}})
+        .event("screen", {{"risk", value_type::integer, {}, sensitivity::clinical},
+                          {"in_scope", value_type::boolean, {}, sensitivity::clinical}})
         .event("assign_counselor", {{"counselor", value_type::text, {}}, {"by_rule", value_type::boolean, {}}})
         .event("contacted")
         .event("start_session")
         .event("sign_agreement")
-        .event("end_session", {{"plan", value_type::text, {}}})
+        .event("end_session", {{"plan", value_type::text, {}, sensitivity::clinical}})
         .event("record")
         .event("satisfaction", {{"score", value_type::integer, {}}})
-        .event("plan_follow_up", {{"next_step", value_type::text, {}}})
+        .event("plan_follow_up", {{"next_step", value_type::text, {}, sensitivity::clinical}})
         .event("follow_up_done")
         .event("remind")
         .event("cancel")
         .duty("responsible");
+    b.personal("client", sensitivity::contact)
+        .personal("contact", sensitivity::contact)
+        .personal("need", sensitivity::clinical)
+        .personal("risk", sensitivity::clinical)
+        .personal("in_scope", sensitivity::clinical)
+        .personal("plan", sensitivity::clinical)
+        .personal("next_step", sensitivity::clinical);
+    b.may_read(sensitivity::contact).by_role(roles::receptionist).in("booked").describe("reception, booking");
+    b.may_read(sensitivity::clinical)
+        .by_role(roles::back_office)
+        .in("screening")
+        .describe("back office, pre-screening");
+    b.may_read(sensitivity::clinical).by_assignee("responsible").describe("the responsible counselor: the file");
+    b.may_read(sensitivity::clinical).by_role(roles::manager).describe("managers: the file");
 
     b.state("booked")
         .describe("1. client file opened, slip issued, confirmation sent")

@@ -22,12 +22,12 @@ procedure hotline_call(const hotline_call_params& k) {
         .event("ring")
         .event("answer")
         .event("hang_up")
-        .event("register", {{"name", value_type::text, {}},
+        .event("register", {{"name", value_type::text, {}, sensitivity::contact},
                             {"withheld", value_type::boolean, {}},
-                            {"contact", value_type::text, {}},
-                            {"reason", value_type::text, {}}})
-        .event("assess", {{"urgency", value_type::integer, {}}})
-        .event("handover", {{"note", value_type::text, {}}})
+                            {"contact", value_type::text, {}, sensitivity::contact},
+                            {"reason", value_type::text, {}, sensitivity::clinical}})
+        .event("assess", {{"urgency", value_type::integer, {}, sensitivity::clinical}})
+        .event("handover", {{"note", value_type::text, {}, sensitivity::clinical}})
         .event("join")
         .event("confirm_identity")
         .event("resolve", {{"needs_follow_up", value_type::boolean, {}}})
@@ -38,6 +38,21 @@ procedure hotline_call(const hotline_call_params& k) {
         .duty("operator")
         .duty("counselor")
         .duty("recorder");
+    // Personal data, and who may read it (docs/security.md lists the shipped rules).
+    b.personal("caller", sensitivity::contact)
+        .personal("contact", sensitivity::contact)
+        .personal("reason", sensitivity::clinical)
+        .personal("urgency", sensitivity::clinical)
+        .personal("handover_note", sensitivity::clinical);
+    b.may_read(sensitivity::clinical).by_assignee("operator").in("talking").describe("the operator, during the call");
+    b.may_read({"caller", "reason", "urgency", "handover_note", "handover.note"})
+        .by_role(roles::counselor)
+        .in("awaiting_counselor")
+        .in("crisis")
+        .describe("a counselor deciding to take the transfer");
+    b.may_read(sensitivity::clinical).by_assignee("counselor").describe("the counselor who took the call: the file");
+    b.may_read(sensitivity::clinical).by_assignee("recorder").in("after_call").describe("the recorder, recording");
+    b.may_read(sensitivity::clinical).by_role(roles::manager).describe("managers: the file");
 
     b.state("call").initial("ringing").describe("1. Intake and 2. transfer");
     b.state("ringing").parent("call").every(k.ring_cycle, "ring", k.max_rings).describe("1.1 rings until answered");

@@ -23,14 +23,26 @@ procedure phone_callback(const phone_callback_params& k) {
         .event("reached")
         .event("unreachable")
         .event("retry")
-        .event("feedback", {{"emotion", value_type::text, {}},
-                            {"effect", value_type::text, {}},
-                            {"suggestions", value_type::text, {}},
+        .event("feedback", {{"emotion", value_type::text, {}, sensitivity::clinical},
+                            {"effect", value_type::text, {}, sensitivity::clinical},
+                            {"suggestions", value_type::text, {}, sensitivity::clinical},
                             {"special", value_type::boolean, {}},
                             {"book_further", value_type::boolean, {}}})
         .event("record")
         .event("cancel")
         .duty("agent");
+    b.personal("contact", sensitivity::contact)
+        .personal("emotion", sensitivity::clinical)
+        .personal("effect", sensitivity::clinical)
+        .personal("suggestions", sensitivity::clinical);
+    b.may_read({"contact"}).by_assignee("agent").describe("the agent who claimed the callback: whom to call");
+    b.may_read(sensitivity::clinical)
+        .by_assignee("agent")
+        .in("conversation")
+        .in("recording")
+        .describe("the agent, during the conversation and its record");
+    b.may_read(sensitivity::clinical).by_role(roles::counselor).describe("counselors: the callback's feedback");
+    b.may_read(sensitivity::clinical).by_role(roles::manager).describe("managers: the file");
 
     b.state("planned").at(var("due"), "due", k.calendar).describe("1. planned from the consultation record");
     b.state("queued").describe("due: waiting for a trained agent");

@@ -40,6 +40,7 @@ public:
         transitions();
         slas();
         lookups();
+        personal(); // after lookups: read rules find their states by name
     }
 
 private:
@@ -58,6 +59,8 @@ private:
         for (const auto& h : p_.host_actions()) out_.host_actions_.push_back({h.name, h.fn});
         for (auto t : p_.transitions())
             for (const auto& r : p_.transition(t).roles) note(out_.roles_, r);
+        for (const auto& rule : p_.read_rules())
+            for (const auto& r : rule.roles) note(out_.roles_, r);
         if (out_.roles_.size() > 64)
             throw error("careflow.program.too_many_roles",
                         "procedure '" + p_.name() + "' requires more than 64 distinct roles");
@@ -375,6 +378,49 @@ private:
             program_state& ps = out_.states_[s];
             ps.inert = ps.entry_actions.count == 0 && ps.exit_actions.count == 0 && ps.timers.count == 0 &&
                        out_.enter_triggers_[s].count == 0 && out_.leave_triggers_[s].count == 0;
+        }
+    }
+
+    // Personal items (variables, then payload fields) and the read rules over them.
+    void personal() {
+        auto add = [&](program_item item) {
+            if (out_.items_.size() == 64)
+                throw error("careflow.program.too_large",
+                            "procedure '" + p_.name() + "' has more than 64 personal variables and fields");
+            out_.items_.push_back(std::move(item));
+            return static_cast<std::uint16_t>(out_.items_.size() - 1);
+        };
+        for (std::size_t v = 0; v < p_.variables().size(); ++v) {
+            const auto& d = p_.variables()[v];
+            out_.variable_items_.push_back(
+                d.personal == sensitivity::none
+                    ? no_index
+                    : add({d.name, d.personal, static_cast<var_index>(v), no_index, no_index}));
+        }
+        for (std::size_t e = 0; e < p_.events().size(); ++e)
+            for (std::size_t f = 0; f < p_.events()[e].payload.size(); ++f) {
+                const auto& d = p_.events()[e].payload[f];
+                if (d.personal != sensitivity::none)
+                    add({p_.events()[e].name + "." + d.name, d.personal, no_index, static_cast<event_index>(e),
+                         static_cast<std::uint16_t>(f)});
+            }
+        for (const auto& r : p_.read_rules()) {
+            program_read_rule c;
+            for (std::size_t i = 0; i < out_.items_.size(); ++i)
+                if (out_.items_[i].level <= r.up_to) c.items |= std::uint64_t{1} << i;
+            for (const auto& name : r.items) c.items |= std::uint64_t{1} << out_.find_item(name);
+            c.roles = out_.role_mask(r.roles);
+            if (!r.duty.empty()) c.duty = position(out_.duties_, r.duty);
+            if (!r.states.empty()) {
+                c.leaves.assign((out_.states_.size() + 63) / 64, 0);
+                for (const auto& name : r.states) {
+                    const auto at = *out_.find_state(name);
+                    for (std::size_t s = 0; s < out_.states_.size(); ++s)
+                        if (out_.within(static_cast<state_index>(s), at))
+                            c.leaves[s / 64] |= std::uint64_t{1} << (s % 64);
+                }
+            }
+            out_.read_rules_.push_back(std::move(c));
         }
     }
 

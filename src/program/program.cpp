@@ -44,6 +44,18 @@ std::optional<std::uint16_t> program::find_sla(std::string_view name) const noex
 }
 std::optional<std::uint16_t> program::find_role(std::string_view name) const noexcept { return position(roles_, name); }
 
+std::uint16_t program::item_of(event_index e, std::uint16_t f) const noexcept {
+    for (std::size_t i = 0; i < items_.size(); ++i)
+        if (items_[i].event == e && items_[i].field == f) return static_cast<std::uint16_t>(i);
+    return no_index;
+}
+
+std::uint16_t program::find_item(std::string_view name) const noexcept {
+    for (std::size_t i = 0; i < items_.size(); ++i)
+        if (items_[i].name == name) return static_cast<std::uint16_t>(i);
+    return no_index;
+}
+
 std::uint64_t program::role_mask(std::span<const std::string> names) const noexcept {
     std::uint64_t mask = 0;
     for (const auto& n : names)

@@ -112,6 +112,13 @@ struct durable_state {
     std::string header;                 ///< the header last written
 };
 
+/// A case whose personal values a journal export showed, and which items.
+struct shown_case {
+    case_id id = 0;
+    std::uint16_t prog = 0;
+    std::vector<std::string> items;
+};
+
 /// The idempotency key of the input in progress (`engine::with_key`), if it has one.
 struct input_key {
     std::string_view key; ///< empty: the input has no key
@@ -320,6 +327,17 @@ struct engine_impl {
     }
     journal_entry entry(const record& r) const;
     [[nodiscard]] std::size_t journal_end() const noexcept { return journal_base + journal.size(); }
+
+    // ---- reading personal data (reading.cpp) ----
+    /// The personal items (bits of the program's `personal_items`) `actor` may read in case
+    /// `c` of program `prog` now; `c` null: a case no longer held (rules without states or duty).
+    std::uint64_t readable(const case_data* c, std::uint16_t prog, std::uint32_t actor);
+    case_reading read(case_id id, std::span<const std::string> items, ticks t, std::uint32_t actor);
+    std::vector<journal_entry> journal_for(std::span<const journal_entry> entries, ticks t, std::uint32_t actor);
+    /// `entries` with the personal values `actor` may not read now withheld (none32: all),
+    /// noting in `shown` the cases and items whose values stay.
+    std::vector<journal_entry> disclose(std::span<const journal_entry> entries, std::uint32_t actor,
+                                        std::vector<shown_case>& shown);
 
     // ---- reads ----
     const program& prog_of(const case_data& c) const { return *programs[c.prog].p; }

@@ -21,6 +21,12 @@ record input_record(record_kind kind, case_id id, ticks t, std::uint32_t actor) 
     return in;
 }
 
+/// A value as an error message may show it: a personal one only by its type.
+std::string shown_value(const value& v, sensitivity level) {
+    if (level == sensitivity::none) return v.to_string();
+    return v.type() ? "a value of type " + std::string(to_string(*v.type())) : std::string("an empty value");
+}
+
 constexpr const char* reentrant_message = "the engine was called back from an observer or action";
 
 given_input as_given(std::string procedure, std::string_view event, const payload& values) {
@@ -114,8 +120,8 @@ bool engine_impl::load_fields(step& s, const program_event& ev, std::span<const 
         const field_decl& d = ev.payload[i];
         const bool is_text = d.type == value_type::text;
         if (!write_slot(*given[i], d.type, d.symbols, s.fields[i], is_text ? &s.field_texts[text] : nullptr)) {
-            detail = "field '" + d.name + "' is " + std::string(to_string(d.type)) + "; " + given[i]->to_string() +
-                     " does not fit";
+            detail = "field '" + d.name + "' is " + std::string(to_string(d.type)) + "; " +
+                     shown_value(*given[i], d.personal) + " does not fit";
             return false;
         }
         if (is_text) ++text;
@@ -179,7 +185,8 @@ reason engine_impl::load_variables(case_data& c, std::uint16_t prog, const paylo
         const auto& decl = p.variables()[*vi];
         if (!write_slot(v, decl.type, decl.symbols, c.vars[*vi],
                         decl.type == value_type::text ? &c.texts[decl.text_slot] : nullptr)) {
-            why = "variable '" + name + "' is " + std::string(to_string(decl.type)) + "; " + v.to_string() +
+            why = "variable '" + name + "' is " + std::string(to_string(decl.type)) + "; " +
+                  shown_value(v, p.item_of(*vi) == no_index ? sensitivity::none : sensitivity::contact) +
                   " does not fit";
             return reason::bad_payload;
         }

@@ -28,6 +28,7 @@ std::string_view to_string(record_kind k) noexcept {
     case record_kind::spawn: return "spawn";
     case record_kind::finish: return "finish";
     case record_kind::erase: return "erase";
+    case record_kind::read: return "read";
     }
     return "?";
 }
@@ -79,6 +80,19 @@ bool parse_time(std::string_view s, ticks& out) noexcept {
 
 namespace detail {
 
+namespace {
+std::vector<std::string_view> split_names(std::string_view s) {
+    std::vector<std::string_view> out;
+    std::size_t from = 0;
+    for (std::size_t i = 0; i <= s.size(); ++i)
+        if (i == s.size() || s[i] == ',') {
+            out.push_back(s.substr(from, i - from));
+            from = i + 1;
+        }
+    return out;
+}
+} // namespace
+
 journal_entry engine_impl::entry(const record& r) const {
     journal_entry e;
     e.time = r.time;
@@ -129,6 +143,27 @@ journal_entry engine_impl::entry(const record& r) const {
         }
         case record_kind::spawn: e.event = programs[r.index].p->name(); break;
         default: break;
+        }
+    }
+    if (r.kind == record_kind::read) {
+        // The text is "shown,items|refused,items": each personal item, true when shown.
+        if (r.sub == 1) e.event = "export";
+        if (r.text && r.given == 0) {
+            const std::string& text = journal_texts[payloads[r.text - 1].texts];
+            e.detail.clear();
+            const auto bar = text.find('|');
+            auto list = [&](std::string_view names, bool shown) {
+                for (const auto n : split_names(names))
+                    if (!n.empty()) e.values.emplace_back(std::string(n), value(shown));
+            };
+            list(std::string_view(text).substr(0, bar), true);
+            if (bar != std::string::npos) list(std::string_view(text).substr(bar + 1), false);
+            if (r.code != reason::none) {
+                std::string names;
+                for (const auto& [n, v] : e.values)
+                    if (!std::get<bool>(v.get())) names += (names.empty() ? "'" : ", '") + n + "'";
+                e.detail = "may not read " + names;
+            }
         }
     }
     if (r.payload && p) {
@@ -340,9 +375,9 @@ std::vector<journal_entry> read_journal(std::istream& in) {
         journal_entry e;
         if (!parse_time(f[0], e.time)) throw bad("bad time '" + std::string(f[0]) + "'");
         bool kind_ok = false;
-        for (auto k :
-             {record_kind::start, record_kind::dispatch, record_kind::fire, record_kind::assign, record_kind::advance,
-              record_kind::sla, record_kind::notify, record_kind::spawn, record_kind::finish, record_kind::erase})
+        for (auto k : {record_kind::start, record_kind::dispatch, record_kind::fire, record_kind::assign,
+                       record_kind::advance, record_kind::sla, record_kind::notify, record_kind::spawn,
+                       record_kind::finish, record_kind::erase, record_kind::read})
             if (to_string(k) == f[1]) e.kind = k, kind_ok = true;
         if (!kind_ok) throw bad("unknown kind '" + std::string(f[1]) + "'");
         bool result_ok = false;

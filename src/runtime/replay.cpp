@@ -45,6 +45,17 @@ std::size_t engine::replay(std::span<const journal_entry> entries) {
             if (!erased) r.code = contains(e.id) ? codes::not_finished : codes::unknown_case;
             break;
         }
+        case record_kind::read: {
+            if (e.event == "export") { // what was exported is not in the journal: the clock is
+                r = advance(at);
+                if (e.result == outcome::applied) break;
+                continue;
+            }
+            std::vector<std::string> items;
+            for (const auto& [name, v] : e.values) items.push_back(name);
+            r = read(e.id, who, at, items).outcome;
+            break;
+        }
         default: continue;
         }
         ++n;

@@ -40,7 +40,8 @@ enum class reason : std::uint8_t {
     reserved_actor,
     reentrant_input,
     bad_time,
-    not_finished
+    not_finished,
+    access_denied
 };
 std::string_view code_of(reason r) noexcept;
 

@@ -114,6 +114,30 @@ private:
     std::size_t i_;
 };
 
+/// Refines one read rule. Returned by `procedure_builder::may_read`.
+///
+///     b.may_read({"caller", "contact", "reason"}).by_role("operator").in("talking");
+///     b.may_read(sensitivity::clinical).by_assignee("counselor");
+class read_rule_builder {
+public:
+    /// Readers holding one of the roles given (repeat to add).
+    read_rule_builder& by_role(std::string role);
+    /// Readers who are the case's assignee for `duty`.
+    read_rule_builder& by_assignee(std::string duty);
+    /// Only while the case is in `state` or below it (repeat to add states).
+    read_rule_builder& in(std::string state);
+    /// Also these personal items (variables, or payload fields as "event.field").
+    read_rule_builder& items(std::vector<std::string> names);
+    read_rule_builder& describe(std::string text);
+
+private:
+    friend class procedure_builder;
+    read_rule_builder(procedure_builder* b, std::size_t i) : b_(b), i_(i) {}
+    read_rule& decl();
+    procedure_builder* b_;
+    std::size_t i_;
+};
+
 /// Collects declarations, then validates and builds a `procedure`.
 class procedure_builder {
 public:
@@ -126,6 +150,15 @@ public:
     procedure_builder& enumeration(std::string name, std::vector<std::string> symbols, std::string initial = {});
     /// Declare an event, with its payload fields.
     procedure_builder& event(std::string name, std::vector<field_decl> payload = {});
+    /// Mark a declared variable as personal data of sensitivity `level`; throws
+    /// `careflow::error` ("careflow.model.unknown_variable") when none of that name is
+    /// declared yet. (Payload fields are marked in their `field_decl`.)
+    procedure_builder& personal(std::string_view variable, sensitivity level = sensitivity::contact);
+    /// Declare a read rule for the personal items named (variables, or payload fields as
+    /// "event.field"); refine who and when on the returned builder.
+    read_rule_builder may_read(std::vector<std::string> items);
+    /// Declare a read rule for every personal item at most as sensitive as `up_to`.
+    read_rule_builder may_read(sensitivity up_to);
     /// Declare a duty a person can be assigned to ("responsible").
     procedure_builder& duty(std::string name);
     /// Declare a host callback for `call(name)`; `fn` may be bound later by the engine.
@@ -155,6 +188,7 @@ private:
     friend class state_builder;
     friend class transition_builder;
     friend class sla_builder;
+    friend class read_rule_builder;
     procedure assemble(std::vector<diagnostic>& out) const;
 
     procedure p_; // name, variables, events, timers, ... (no graph yet)

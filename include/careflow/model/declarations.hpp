@@ -62,12 +62,25 @@ inline span end_of_working_day(int n = 0) {
     return s;
 }
 
+/// How personal a variable or payload field is. Personal items are read only through an
+/// engine's reader view (`engine::read`), by the people a read rule allows, and every such
+/// read is journaled; exports show them only to such readers (docs/security.md).
+enum class sensitivity : std::uint8_t {
+    none,    ///< not personal: states, counts, times, staff ids
+    contact, ///< identifies or reaches the client: name, phone, address
+    clinical ///< health information: the reason for calling, notes, screening results, complaints
+};
+
+/// "none", "contact", "clinical".
+[[nodiscard]] std::string_view to_string(sensitivity s) noexcept;
+
 /// A declared, typed case variable.
 struct variable_decl {
     std::string name;
     value_type type{};
     value initial;                    ///< default when a case starts (empty: the type's zero)
     std::vector<std::string> symbols; ///< for enumerations: the allowed symbols, in order
+    sensitivity personal = sensitivity::none;
 };
 
 /// A typed field of an event payload.
@@ -75,6 +88,24 @@ struct field_decl {
     std::string name;
     value_type type{};
     std::vector<std::string> symbols; ///< for enumerations
+    sensitivity personal = sensitivity::none;
+};
+
+/// Who may read which personal items of a case, and when. A reader may read an item when
+/// some rule names it (or covers its sensitivity) and the reader fits the rule: holds one
+/// of its roles (when it lists roles) and is the case's assignee for its duty (when it
+/// names one), while the case is in one of its states (when it lists states). What no
+/// rule allows is denied.
+struct read_rule {
+    /// Personal variables by name ("contact"), payload fields as "event.field"
+    /// ("register.contact").
+    std::vector<std::string> items;
+    /// And every personal item at most this sensitive (none: only the items listed).
+    sensitivity up_to = sensitivity::none;
+    std::vector<std::string> roles;  ///< the reader holds one of these (none: any role)
+    std::string duty;                ///< the reader is the case's assignee for this duty (empty: no need)
+    std::vector<std::string> states; ///< while the case is in one of these or below (none: in any state)
+    std::string description;
 };
 
 /// A declared event, with its payload fields (none for a plain event).

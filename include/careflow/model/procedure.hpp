@@ -45,6 +45,8 @@ public:
     [[nodiscard]] const std::vector<sla_decl>& slas() const noexcept { return slas_; }
     [[nodiscard]] const std::vector<std::string>& duties() const noexcept { return duties_; }
     [[nodiscard]] const std::vector<host_action_decl>& host_actions() const noexcept { return host_actions_; }
+    /// Who may read which personal items, and when (`procedure_builder::may_read`).
+    [[nodiscard]] const std::vector<read_rule>& read_rules() const noexcept { return read_rules_; }
 
     [[nodiscard]] std::size_t state_count() const noexcept { return boost::num_vertices(graph_); }
     [[nodiscard]] const state_decl& state(state_id s) const { return graph_[s]; }
@@ -68,6 +70,7 @@ private:
     friend class procedure_builder;
     friend class state_builder;
     friend class sla_builder;
+    friend class read_rule_builder;
     std::string name_;
     int version_ = 1;
     std::string description_;
@@ -79,6 +82,7 @@ private:
     std::vector<sla_decl> slas_;
     std::vector<std::string> duties_;
     std::vector<host_action_decl> host_actions_;
+    std::vector<read_rule> read_rules_;
 };
 
 } // namespace careflow

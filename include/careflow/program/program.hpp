@@ -145,6 +145,28 @@ struct program_variable {
     std::uint16_t text_slot = no_index; ///< text variables: index in a case's text table
 };
 
+/// A personal item of a program (a variable or a payload field marked personal), as read
+/// rules name it.
+struct program_item {
+    std::string name; ///< the variable's name, or "event.field"
+    sensitivity level = sensitivity::none;
+    var_index variable = no_index; ///< a variable; or a payload field:
+    event_index event = no_index;
+    std::uint16_t field = no_index; ///< the field's position in the event's payload
+};
+
+/// A compiled read rule (`read_rule`): who may read which personal items, and when.
+struct program_read_rule {
+    std::uint64_t items = 0;           ///< bit per personal item (`program::personal_items`)
+    std::uint64_t roles = 0;           ///< the reader holds one of these (0: any role)
+    std::uint16_t duty = no_index;     ///< the reader is this duty's assignee (no_index: no need)
+    std::vector<std::uint64_t> leaves; ///< bit per state: the case's leaf is one of them (empty: any)
+    /// Does it apply in leaf state `leaf` (no_index: no state known, only a rule for every state)?
+    [[nodiscard]] bool in(state_index leaf) const noexcept {
+        return leaves.empty() || (leaf != no_index && (leaves[leaf / 64] >> (leaf % 64) & 1U) != 0);
+    }
+};
+
 /// The executable form of a procedure. Immutable once compiled.
 class program {
 public:
@@ -168,6 +190,28 @@ public:
     [[nodiscard]] std::span<const std::string> calendars() const noexcept { return calendars_; }
     [[nodiscard]] std::span<const program_host> host_actions() const noexcept { return host_actions_; }
     [[nodiscard]] std::span<const expression> expressions() const noexcept { return expressions_; }
+    /// The personal items (at most 64): variables first, in declaration order, then payload
+    /// fields by event. Bit i of a read rule's `items` is item i.
+    [[nodiscard]] std::span<const program_item> personal_items() const noexcept { return items_; }
+    /// Variable `v`'s personal item, or no_index when it is not personal.
+    [[nodiscard]] std::uint16_t item_of(var_index v) const noexcept { return variable_items_[v]; }
+    /// Payload field `f` of event `e` as a personal item, or no_index.
+    [[nodiscard]] std::uint16_t item_of(event_index e, std::uint16_t f) const noexcept;
+    /// A personal item by its rule name ("contact", "register.contact"), or no_index.
+    [[nodiscard]] std::uint16_t find_item(std::string_view name) const noexcept;
+    [[nodiscard]] std::span<const program_read_rule> read_rules() const noexcept { return read_rules_; }
+    /// The personal items (bits) a reader may read in leaf state `leaf` (no_index: a case
+    /// whose state is not known — only rules for every state apply), who holds the roles
+    /// `roles` (a `role_mask`) and for whom `holds(duty)` says whether they are the case's
+    /// assignee for that duty.
+    template <class Holds>
+    [[nodiscard]] std::uint64_t readable(state_index leaf, std::uint64_t roles, Holds&& holds) const {
+        std::uint64_t may = 0;
+        for (const auto& r : read_rules_)
+            if ((r.roles == 0 || (roles & r.roles) != 0) && r.in(leaf) && (r.duty == no_index || holds(r.duty)))
+                may |= r.items;
+        return may;
+    }
     /// How many text variables a case of this program holds.
     [[nodiscard]] std::uint16_t text_count() const noexcept { return text_count_; }
 
@@ -245,6 +289,9 @@ private:
     std::vector<program_host> host_actions_;
     std::vector<expression> expressions_;
     std::uint16_t text_count_ = 0;
+    std::vector<program_item> items_;
+    std::vector<std::uint16_t> variable_items_;
+    std::vector<program_read_rule> read_rules_;
 
     std::size_t event_stride_ = 1; // events + 1 (the last column: eventless)
     std::vector<index_range> table_;
@@ -259,7 +306,7 @@ private:
 };
 
 /// Compile a (validated) procedure into a program. Throws `careflow::error` if a limit is
-/// exceeded (more than 64 roles, 65,535 states/events/variables, an expression too deep).
+/// exceeded (more than 64 roles or personal items, 65,535 states/events/variables, an expression too deep).
 [[nodiscard]] std::shared_ptr<const program> compile(const procedure& p);
 
 } // namespace careflow

@@ -13,6 +13,7 @@
 #include <careflow/program/program.hpp>
 #include <careflow/runtime/codes.hpp>
 #include <careflow/runtime/journal.hpp>
+#include <careflow/runtime/reading.hpp>
 #include <careflow/runtime/types.hpp>
 #include <careflow/time/calendar.hpp>
 
@@ -258,6 +259,32 @@ public:
     /// Events with no transition from the current state are not listed; a finished case
     /// lists none. Throws `careflow::error` ("careflow.runtime.unknown_case").
     [[nodiscard]] std::vector<event_option> options(case_id id, const actor& who) const;
+    /// Case `id` as `reader` may see it now (runtime/reading.hpp): advances to `now` like
+    /// any input, then shows the variables that are not personal and the personal ones a
+    /// read rule lets this reader read in the case's current state. With `items`, only
+    /// those variables (minimum necessary): one the reader may not read makes the read
+    /// `refused` (`careflow.access.denied`); without, everything the reader may read, and
+    /// the rest listed as withheld. The read is journaled (a `read` entry naming the
+    /// reader, the case and each personal item shown or refused) and, on a durable
+    /// engine, stored before it returns. Variables read through `get`/`case_view` are the
+    /// host's own, unjournaled: show people only what `read` returns.
+    [[nodiscard]] case_reading read(case_id id, const actor& reader, time_point now,
+                                    std::span<const std::string> items = {});
+    /// `entries` (by default this engine's journal in memory) as `reader` may see them
+    /// now: each personal value (a case's personal variables at start, personal payload
+    /// fields) is shown only when the reader may read that item of that case — judged by
+    /// the case's current state and assignees; for a case no longer held, by the rules
+    /// that name neither a state nor a duty — and is otherwise `withheld`; an entry whose
+    /// procedure or event the engine does not know shows no values at all. Every case
+    /// whose personal values were shown gets a `read` entry (event "export"), journaled
+    /// like `read`'s. Advances to `now` first.
+    [[nodiscard]] std::vector<journal_entry> journal_for(const actor& reader, time_point now,
+                                                         std::span<const journal_entry> entries);
+    [[nodiscard]] std::vector<journal_entry> journal_for(const actor& reader, time_point now);
+    /// `entries` with every personal value `withheld` (and no values at all for an entry
+    /// of a procedure or event the engine does not know): what may be written where no
+    /// reader is named. Reads nothing, so journals nothing.
+    [[nodiscard]] std::vector<journal_entry> withhold(std::span<const journal_entry> entries) const;
     /// Assign `person` to `duty` (an explicit, journaled change). Ignored on a finished case.
     result assign(case_id id, std::string_view duty, std::string_view person, time_point now, const actor& who);
     /// Fire every timer due at or before `now`, in (due time, arming order).

@@ -26,7 +26,9 @@ enum class record_kind : std::uint8_t {
     notify,   ///< a notification effect (derived): `event` is the topic, `detail` the message
     spawn,    ///< a linked case was spawned (derived): `other` is the child
     finish,   ///< a case reached a final state (derived)
-    erase     ///< the host erased a finished case (an input)
+    erase,    ///< the host erased a finished case (an input)
+    read      ///< a person read a case (an input): `values` name each personal item, true if shown;
+              ///< `event` is "export" for a journal export (`engine::journal_for`)
 };
 
 /// "start", "dispatch", ...
@@ -54,7 +56,8 @@ struct journal_entry {
     /// Was this a host input (what replay feeds back)?
     [[nodiscard]] bool input() const noexcept {
         return kind == record_kind::dispatch || kind == record_kind::assign || kind == record_kind::advance ||
-               kind == record_kind::erase || (kind == record_kind::start && other == 0);
+               kind == record_kind::erase || kind == record_kind::read ||
+               (kind == record_kind::start && other == 0);
     }
     /// A value by name, or an empty value.
     [[nodiscard]] value get(std::string_view name) const;

@@ -1,0 +1,243 @@
+// Reading personal data: which items of a case a reader may read now (the program's read
+// rules against the case's state and assignees), the reader view (`engine::read`) and the
+// journal as a reader may see it (`engine::journal_for`), each journaled as a `read` input.
+#include "engine_impl.hpp"
+
+#include "../detail/cells.hpp"
+
+#include <careflow/error.hpp>
+
+#include <algorithm>
+
+namespace careflow {
+
+using detail::none32;
+
+value case_reading::get(std::string_view name) const {
+    for (const auto& [n, v] : values)
+        if (n == name) return v;
+    if (std::find(withheld.begin(), withheld.end(), name) != withheld.end())
+        throw error(codes::access_denied, "the reader may not read '" + std::string(name) + "' of case " +
+                                              std::to_string(id) + " in state '" + state + "'");
+    throw error(codes::unknown_variable,
+                "the reading of case " + std::to_string(id) + " has no variable '" + std::string(name) + "'");
+}
+
+bool case_reading::shows(std::string_view name) const noexcept {
+    return std::any_of(values.begin(), values.end(), [&](const auto& nv) { return nv.first == name; });
+}
+
+namespace detail {
+
+namespace {
+
+std::string joined(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "'" : ", '") + n + "'";
+    return out;
+}
+
+} // namespace
+
+std::uint64_t engine_impl::readable(const case_data* c, std::uint16_t prog, std::uint32_t actor) {
+    const std::uint32_t person = actors[actor].person;
+    // A case no longer held has no state or assignees to judge by.
+    return programs[prog].p->readable(c ? c->state : no_index, mask_of(actor, prog),
+                                      [&](std::uint16_t duty) { return c && c->assignees[duty] == person; });
+}
+
+case_reading engine_impl::read(case_id id, std::span<const std::string> items, ticks t, std::uint32_t actor) {
+    record in;
+    in.time = t;
+    in.kind = record_kind::read;
+    in.id = id;
+    in.actor = actor;
+    case_reading out;
+    out.id = id;
+    auto as_asked = [&] {
+        given_input g;
+        for (const auto& n : items) g.values.emplace_back(n, value(false));
+        return g;
+    };
+    if (busy) {
+        out.outcome =
+            reject(in, reason::reentrant_input, "the engine was called back from an observer or action", as_asked());
+        return out;
+    }
+    out.outcome = top_level([&] {
+        std::string why;
+        reason code = reason::none;
+        const std::uint32_t slot = admit(in, id, t, code, why);
+        if (slot == none32) return reject(in, code, why, as_asked());
+        const program& p = prog_of(slots[slot]);
+        std::vector<var_index> vars;
+        for (const auto& name : items) {
+            const auto v = p.find_variable(name);
+            if (!v)
+                return reject(in, reason::unknown_variable,
+                              "procedure '" + p.name() + "' has no variable '" + name + "'", as_asked());
+            vars.push_back(*v);
+        }
+        if (items.empty())
+            for (std::size_t v = 0; v < p.variables().size(); ++v) vars.push_back(static_cast<var_index>(v));
+        if (queue.next_due() <= t) advance(t); // a timer may spawn cases: find the slot's case after it
+        clock = std::max(clock, t);
+        const case_data& c = slots[slot];
+        const std::uint64_t may = readable(&c, c.prog, actor);
+        std::string shown, refused;
+        std::vector<std::string> refused_names;
+        for (const var_index v : vars) {
+            const auto& decl = p.variables()[v];
+            const std::uint16_t item = p.item_of(v);
+            if (item == no_index || (may >> item & 1U) != 0) {
+                out.values.emplace_back(decl.name, read_variable(decl, c.vars, c.texts, v));
+                if (item != no_index) shown += (shown.empty() ? "" : ",") + decl.name;
+            } else {
+                out.withheld.push_back(decl.name);
+                if (!items.empty()) {
+                    refused += (refused.empty() ? "" : ",") + decl.name;
+                    refused_names.push_back(decl.name);
+                }
+            }
+        }
+        out.procedure = p.qualified_name();
+        out.state = p.states()[c.state].path;
+        out.finished = finished(c);
+        in.from = in.to = c.state;
+        in.text = store_text(shown + "|" + refused);
+        result r;
+        r.from = r.to = c.state;
+        if (refused_names.empty()) {
+            r.kind = outcome::applied;
+        } else {
+            r = failed(reason::access_denied,
+                       "may not read " + joined(refused_names) + " of case " + std::to_string(id), outcome::refused);
+            r.from = r.to = c.state;
+            in.result = outcome::refused;
+            in.code = reason::access_denied;
+        }
+        log(in);
+        return r;
+    });
+    return out;
+}
+
+std::vector<journal_entry> engine_impl::disclose(std::span<const journal_entry> entries, std::uint32_t actor,
+                                                 std::vector<shown_case>& shown) {
+    std::vector<journal_entry> out(entries.begin(), entries.end());
+    for (auto& e : out) {
+        if (e.values.empty() ||
+            (e.kind != record_kind::start && e.kind != record_kind::dispatch && e.kind != record_kind::fire))
+            continue;
+        const auto at = e.procedure.rfind('@');
+        const installed* known = nullptr;
+        if (at != std::string::npos) {
+            try {
+                known =
+                    find_program(std::string_view(e.procedure).substr(0, at), std::stoi(e.procedure.substr(at + 1)));
+            } catch (const std::exception&) {
+                known = nullptr;
+            }
+        }
+        if (!known) { // nothing to tell personal values from others by: show none a host gave
+            if (e.kind != record_kind::fire)
+                for (auto& nv : e.values) nv.second = value(std::string(withheld));
+            continue;
+        }
+        const program& p = *known->p;
+        const auto prog = static_cast<std::uint16_t>(known - programs.data());
+        const std::uint32_t slot = index.find(e.id);
+        const case_data* c = slot != none32 && slots[slot].prog == prog ? &slots[slot] : nullptr;
+        const std::uint64_t may = actor == none32 ? 0 : readable(c, prog, actor);
+        const auto ev = p.find_event(e.event);
+        for (auto& [name, v] : e.values) {
+            std::uint16_t item = no_index;
+            bool named = true; // a name the procedure declares (a rejected input may carry others)
+            if (e.kind == record_kind::start) {
+                item = p.find_item(name);
+                named = p.find_variable(name).has_value();
+            } else if (ev) {
+                item = p.find_item(e.event + "." + name);
+                const auto& fields = p.events()[*ev].payload;
+                named = e.kind == record_kind::fire ||
+                        std::any_of(fields.begin(), fields.end(), [&](const field_decl& f) { return f.name == name; });
+            } else {
+                named = e.kind == record_kind::fire;
+            }
+            if (!named || (item != no_index && (may >> item & 1U) == 0)) {
+                v = value(std::string(withheld));
+            } else if (item != no_index && !v.empty() && v != value(std::string())) { // "" tells nothing
+                auto it = std::find_if(shown.begin(), shown.end(),
+                                       [&](const shown_case& s) { return s.id == e.id && s.prog == prog; });
+                if (it == shown.end()) it = shown.insert(shown.end(), shown_case{e.id, prog, {}});
+                const std::string& item_name = p.personal_items()[item].name;
+                if (std::find(it->items.begin(), it->items.end(), item_name) == it->items.end())
+                    it->items.push_back(item_name);
+            }
+        }
+    }
+    return out;
+}
+
+std::vector<journal_entry> engine_impl::journal_for(std::span<const journal_entry> entries, ticks t,
+                                                    std::uint32_t actor) {
+    record in;
+    in.time = t;
+    in.kind = record_kind::read;
+    in.actor = actor;
+    in.sub = 1;
+    if (busy) {
+        const result r = reject(in, reason::reentrant_input, "the engine was called back from an observer or action");
+        throw error(r.code, r.reason);
+    }
+    std::vector<journal_entry> out;
+    const result r = top_level([&] {
+        std::string why;
+        if (const reason code = precheck(in, t, why); code != reason::none) return reject(in, code, why);
+        if (queue.next_due() <= t) advance(t);
+        clock = std::max(clock, t);
+        std::vector<shown_case> shown;
+        out = disclose(entries, actor, shown);
+        for (const auto& s : shown) {
+            record rd = in;
+            rd.id = s.id;
+            rd.prog = s.prog;
+            const std::uint32_t slot = index.find(s.id);
+            if (slot != none32 && slots[slot].prog == s.prog) rd.from = rd.to = slots[slot].state;
+            std::string text;
+            for (const auto& n : s.items) text += (text.empty() ? "" : ",") + n;
+            rd.text = store_text(text + "|");
+            log(rd);
+        }
+        if (shown.empty()) log(in); // the export itself is an input, read or not
+        result ok;
+        ok.kind = outcome::applied;
+        return ok;
+    });
+    if (r.kind == outcome::error) throw error(r.code, r.reason);
+    return out;
+}
+
+} // namespace detail
+
+case_reading engine::read(case_id id, const actor& reader, time_point now, std::span<const std::string> items) {
+    return impl_->read(id, items, now.is_special() ? no_time : to_ticks(now), impl_->actor_of(reader.id, reader.roles));
+}
+
+std::vector<journal_entry> engine::journal_for(const actor& reader, time_point now,
+                                               std::span<const journal_entry> entries) {
+    return impl_->journal_for(entries, now.is_special() ? no_time : to_ticks(now),
+                              impl_->actor_of(reader.id, reader.roles));
+}
+
+std::vector<journal_entry> engine::withhold(std::span<const journal_entry> entries) const {
+    std::vector<detail::shown_case> none;
+    return impl_->disclose(entries, none32, none);
+}
+
+std::vector<journal_entry> engine::journal_for(const actor& reader, time_point now) {
+    const auto mine = journal(journal_begin());
+    return journal_for(reader, now, mine);
+}
+
+} // namespace careflow
