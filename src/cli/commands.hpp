@@ -41,6 +41,7 @@ inline std::string sqlite_path(const std::string& spec) {
 int run(const std::vector<std::string>& args);            // run.cpp
 int inspect(const std::vector<std::string>& args);        // store_commands.cpp
 int backup(const std::vector<std::string>& args);         // store_commands.cpp
+int verify(const std::vector<std::string>& args);         // store_commands.cpp
 int calendar_query(const std::vector<std::string>& args); // calendar_command.cpp
 int export_journal(const std::vector<std::string>& args); // disclosure.cpp
 

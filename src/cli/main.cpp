@@ -10,6 +10,7 @@
 //                [--journal FILE] [--as ACTOR_JSON]
 //   careflow inspect --store sqlite:PATH [--json] [--as ACTOR_JSON]
 //   careflow export --store sqlite:PATH --as ACTOR_JSON [--format text|jsonl]   (disclosure.cpp)
+//   careflow verify --store sqlite:PATH
 //   careflow backup --store sqlite:PATH --to FILE  |  careflow backup --restore FILE --store sqlite:PATH
 //   careflow calendar FILE.json|NAME QUERY ARGS... [--json]   (calendar_command.cpp)
 #include <careflow/careflow.hpp>
@@ -249,6 +250,7 @@ const char* usage = "usage: careflow <command> [options]\n"
                     "  inspect            a store's engine: cases, variables, SLA clocks, timers\n"
                     "  backup             copy a store while it is in use, or restore one from a copy\n"
                     "  export             a store's journal as one reader may see it\n"
+                    "  verify             check a store's journal against its hash chain\n"
                     "  calendar           when a limit falls: open hours, working days, closes (a file or a schedule)\n"
                     "'careflow <command> --help' describes each.\n";
 
@@ -273,6 +275,7 @@ int main(int argc, char** argv) {
         if (command == "backup") return backup(args);
         if (command == "calendar") return calendar_query(args);
         if (command == "export") return export_journal(args);
+        if (command == "verify") return verify(args);
         throw usage_error("unknown command '" + command + "' (try careflow --help)");
     } catch (const usage_error& e) {
         std::cerr << "careflow: " << e.what() << "\n";

@@ -1,7 +1,9 @@
-// careflow inspect and careflow backup: a store's engine as JSON (or a short table), an
-// online copy of a store in use, and a store restored from such a copy.
+// careflow inspect, verify and backup: a store's engine as JSON (or a short table), its
+// journal's hash chain checked, an online copy of a store in use, and a store restored
+// from such a copy.
 //
 //   careflow inspect --store sqlite:PATH [--json] [--as ACTOR_JSON]
+//   careflow verify --store sqlite:PATH
 //   careflow backup --store sqlite:PATH --to FILE
 //   careflow backup --restore FILE --store sqlite:PATH [--replace]
 #include "commands.hpp"
@@ -66,6 +68,33 @@ int inspect(const std::vector<std::string>& args) {
             std::cout << fmt::format("  {:>20}  {:<22} {}{}{}\n", id, c.prog().qualified_name(), c.path(),
                                      c.finished() ? " (finished)" : "", timers);
         }
+        return 0;
+    } catch (const careflow::error& x) {
+        throw usage_error(x.what());
+    }
+}
+
+int verify(const std::vector<std::string>& args) {
+    std::string store;
+    po::options_description o("verify options");
+    o.add_options()("store", po::value(&store)->required(), "sqlite:PATH — an existing store")("help", "this help");
+    if (help(args)) {
+        std::cout << "usage: careflow verify --store sqlite:PATH\n"
+                     "  exit 0: 'journal verified: N entries, head <hex>'; exit 1: the first entry that fails\n"
+                  << o;
+        return 0;
+    }
+    (void)parse(args, o);
+    const std::string path = sqlite_path(store);
+    try {
+        sqlite_store db(path, {.create = false});
+        const journal_verification v = db.verify();
+        if (!v.ok) {
+            std::cout << "journal entry " << v.first_bad << " fails verification: " << v.why << "\n";
+            return 1;
+        }
+        std::cout << "journal verified: " << v.entries << " entries, head " << (v.head.empty() ? "none" : v.head)
+                  << "\n";
         return 0;
     } catch (const careflow::error& x) {
         throw usage_error(x.what());

@@ -150,7 +150,9 @@ std::vector<journal_entry> engine_impl::disclose(std::span<const journal_entry> 
         const case_data* c = slot != none32 && slots[slot].prog == prog ? &slots[slot] : nullptr;
         const std::uint64_t may = actor == none32 ? 0 : readable(c, prog, actor);
         const auto ev = p.find_event(e.event);
-        for (auto& [name, v] : e.values) {
+        for (auto& named_value : e.values) {
+            const std::string& name = named_value.first; // not a structured binding: lambdas capture it
+            value& v = named_value.second;
             std::uint16_t item = no_index;
             bool named = true; // a name the procedure declares (a rejected input may carry others)
             if (e.kind == record_kind::start) {

@@ -1,10 +1,7 @@
 // The SQLite store: opening and checking a store file (or making one), its schema, the
 // transaction each write is (or the batch it joins), loading for recovery, reading the
 // journal back, and online backup. SQLite's own C API, from the system's libsqlite3.
-#include <careflow/error.hpp>
-#include <careflow/store/sqlite.hpp>
-
-#include <sqlite3.h>
+#include "sqlite_impl.hpp"
 
 #include <algorithm>
 #include <iterator>
@@ -12,6 +9,9 @@
 #include <string_view>
 
 namespace careflow {
+
+using detail::damaged;
+using detail::statement;
 
 namespace {
 
@@ -36,77 +36,18 @@ CREATE TABLE careflow_keys(key TEXT PRIMARY KEY, fingerprint INTEGER NOT NULL, p
   case_id INTEGER NOT NULL, outcome TEXT NOT NULL, code TEXT NOT NULL, reason TEXT NOT NULL,
   state TEXT NOT NULL, from_state INTEGER NOT NULL, to_state INTEGER NOT NULL) WITHOUT ROWID;
 UPDATE careflow_meta SET value = '2' WHERE key = 'schema_version';
+)",
+    // 2 → 3: the journal's hash chain (docs/security.md). Each line's hash, and one row for
+    // the chain: its anchor (the position it starts at and the hash before it) and its head
+    // (the last position and its hash). The lines already held are chained by `rechain`.
+    R"(
+ALTER TABLE careflow_journal ADD COLUMN hash BLOB;
+CREATE TABLE careflow_chain(id INTEGER PRIMARY KEY CHECK (id = 1), anchor_pos INTEGER, anchor BLOB NOT NULL,
+  head_pos INTEGER, head BLOB);
+INSERT INTO careflow_chain VALUES (1, (SELECT min(pos) FROM careflow_journal), zeroblob(32), NULL, NULL);
+UPDATE careflow_meta SET value = '3' WHERE key = 'schema_version';
 )"};
 static_assert(std::size(migrations) + 1 == sqlite_store::schema_version);
-
-// Damage SQLite reports as such is corruption; anything else in a write is a failed write.
-bool damaged(int rc) {
-    const int primary = rc & 0xFF;
-    return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB;
-}
-
-// One prepared statement, finalized with its owner.
-class statement {
-public:
-    statement() = default;
-    statement(sqlite3* db, const char* sql) : db_(db) {
-        if (const int rc = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr); rc != SQLITE_OK)
-            throw error(damaged(rc) ? "careflow.store.corrupt" : "careflow.store.not_a_store",
-                        std::string("cannot prepare '") + sql + "': " + sqlite3_errmsg(db));
-    }
-    statement(statement&& o) noexcept : db_(o.db_), s_(o.s_) { o.s_ = nullptr; }
-    statement& operator=(statement&& o) noexcept {
-        std::swap(db_, o.db_);
-        std::swap(s_, o.s_);
-        return *this;
-    }
-    ~statement() { sqlite3_finalize(s_); }
-    statement& bind(int i, std::int64_t v) {
-        check(sqlite3_bind_int64(s_, i, v));
-        return *this;
-    }
-    statement& blob(int i, std::string_view v) {
-        check(sqlite3_bind_blob64(s_, i, v.data(), v.size(), SQLITE_STATIC));
-        return *this;
-    }
-    statement& text(int i, std::string_view v) {
-        check(sqlite3_bind_text64(s_, i, v.data(), v.size(), SQLITE_STATIC, SQLITE_UTF8));
-        return *this;
-    }
-    /// Step once: true with a row, false when done. Throws `id` (or corrupt) on failure.
-    bool step(const char* id) {
-        const int rc = sqlite3_step(s_);
-        if (rc == SQLITE_ROW) return true;
-        if (rc == SQLITE_DONE) {
-            sqlite3_reset(s_);
-            return false;
-        }
-        const std::string why = sqlite3_errmsg(db_);
-        sqlite3_reset(s_);
-        throw error(damaged(rc) ? "careflow.store.corrupt" : id, why);
-    }
-    void run(const char* id) {
-        while (step(id)) {
-        }
-    }
-    [[nodiscard]] std::int64_t integer(int col) const { return sqlite3_column_int64(s_, col); }
-    [[nodiscard]] std::string bytes(int col) const {
-        const auto* p = static_cast<const char*>(sqlite3_column_blob(s_, col));
-        return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s_, col))) : std::string();
-    }
-    [[nodiscard]] std::string str(int col) const {
-        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, col));
-        return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s_, col))) : std::string();
-    }
-    void reset() { sqlite3_reset(s_); }
-
-private:
-    void check(int rc) const {
-        if (rc != SQLITE_OK) throw error("careflow.store.write_failed", sqlite3_errmsg(db_));
-    }
-    sqlite3* db_ = nullptr;
-    sqlite3_stmt* s_ = nullptr;
-};
 
 // The schema version of the careflow store in `db`: 0 for a database with no tables.
 // Throws not_a_store (not SQLite, another database, no readable version) or newer_schema.
@@ -170,39 +111,6 @@ outcome outcome_named(std::string_view s) {
 
 } // namespace
 
-struct sqlite_store::impl {
-    std::string path;
-    sqlite_options options;
-    sqlite3* db = nullptr;
-    statement header, dictionary, upsert_case, erase_case, journal_line, key_insert, key_find;
-    bool in_batch = false;
-    std::size_t batched = 0;
-    std::chrono::steady_clock::time_point batch_began;
-
-    ~impl() { sqlite3_close_v2(db); }
-
-    void exec(const char* sql, const char* id) {
-        char* message = nullptr;
-        if (const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &message); rc != SQLITE_OK) {
-            const std::string why = message ? message : sqlite3_errmsg(db);
-            sqlite3_free(message);
-            throw error(damaged(rc) ? "careflow.store.corrupt" : id, why);
-        }
-    }
-    void rollback() noexcept { sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr); }
-    void commit_batch() {
-        if (!in_batch) return;
-        in_batch = false;
-        batched = 0;
-        try {
-            exec("COMMIT", "careflow.store.write_failed");
-        } catch (...) {
-            rollback();
-            throw;
-        }
-    }
-};
-
 sqlite_store::sqlite_store(const std::string& path, sqlite_options options) : impl_(std::make_unique<impl>()) {
     auto& s = *impl_;
     s.path = path;
@@ -219,7 +127,10 @@ sqlite_store::sqlite_store(const std::string& path, sqlite_options options) : im
         try {
             int version = stored_version(s.db, path);
             if (version == 0) s.exec(schema_v1, "careflow.store.open_failed"), version = 1;
-            for (; version < schema_version; ++version) s.exec(migrations[version - 1], "careflow.store.open_failed");
+            for (; version < schema_version; ++version) {
+                s.exec(migrations[version - 1], "careflow.store.open_failed");
+                if (version + 1 == 3) detail::rechain(s.db);
+            }
             s.exec("COMMIT", "careflow.store.open_failed");
         } catch (...) {
             s.rollback();
@@ -232,11 +143,14 @@ sqlite_store::sqlite_store(const std::string& path, sqlite_options options) : im
     s.dictionary = statement(s.db, "INSERT INTO careflow_dictionary(body) VALUES (?)");
     s.upsert_case = statement(s.db, "INSERT OR REPLACE INTO careflow_cases(id, ord, state) VALUES (?, ?, ?)");
     s.erase_case = statement(s.db, "DELETE FROM careflow_cases WHERE id = ?");
-    s.journal_line = statement(s.db, "INSERT INTO careflow_journal(pos, line) VALUES (?, ?)");
+    s.journal_line = statement(s.db, "INSERT INTO careflow_journal(pos, line, hash) VALUES (?, ?, ?)");
+    s.chain_head = statement(s.db, "UPDATE careflow_chain SET head_pos = ?, head = ?, anchor_pos = "
+                                   "coalesce(anchor_pos, ?) WHERE id = 1");
     s.key_insert = statement(s.db, "INSERT INTO careflow_keys(key, fingerprint, pos, case_id, outcome, code, reason, "
                                    "state, from_state, to_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     s.key_find = statement(s.db, "SELECT fingerprint, pos, case_id, outcome, code, reason, state, from_state, to_state "
                                  "FROM careflow_keys WHERE key = ?");
+    s.load_head();
 }
 
 sqlite_store::~sqlite_store() {
@@ -285,9 +199,18 @@ void sqlite_store::write(const store_write& w) {
                 .bind(2, static_cast<std::int64_t>(c.order))
                 .blob(3, c.state)
                 .run("careflow.store.write_failed");
-        for (std::size_t i = 0; i < w.journal.size(); ++i)
+        detail::digest head = s.head;
+        for (std::size_t i = 0; i < w.journal.size(); ++i) {
+            head = detail::chain_next(head, w.journal_first + i, w.journal[i]);
             s.journal_line.bind(1, static_cast<std::int64_t>(w.journal_first + i))
                 .text(2, w.journal[i])
+                .blob(3, std::string_view(reinterpret_cast<const char*>(head.data()), head.size()))
+                .run("careflow.store.write_failed");
+        }
+        if (!w.journal.empty())
+            s.chain_head.bind(1, static_cast<std::int64_t>(w.journal_first + w.journal.size() - 1))
+                .blob(2, std::string_view(reinterpret_cast<const char*>(head.data()), head.size()))
+                .bind(3, static_cast<std::int64_t>(w.journal_first))
                 .run("careflow.store.write_failed");
         for (const auto& k : w.keys)
             s.key_insert.text(1, k.key)
@@ -303,6 +226,7 @@ void sqlite_store::write(const store_write& w) {
                 .run("careflow.store.write_failed");
         s.header.blob(1, w.header).run("careflow.store.write_failed");
         s.exec(batch ? "RELEASE careflow_input" : "COMMIT", "careflow.store.write_failed");
+        if (!w.journal.empty()) s.head = head, s.has_head = true;
     } catch (...) {
         if (batch) {
             sqlite3_exec(s.db, "ROLLBACK TO careflow_input", nullptr, nullptr, nullptr);
@@ -398,6 +322,11 @@ std::uint64_t sqlite_store::archive_journal(std::uint64_t before, const std::str
         copy.bind(1, static_cast<std::int64_t>(before)).run(id);
         s.exec("COMMIT", id);
         s.exec("BEGIN IMMEDIATE", id);
+        // The chain now starts after the archived lines: the last of them is its anchor.
+        statement anchor(s.db, "UPDATE careflow_chain SET anchor_pos = ?1, anchor = (SELECT hash FROM "
+                               "main.careflow_journal WHERE pos = ?1 - 1) WHERE id = 1 AND EXISTS (SELECT 1 FROM "
+                               "main.careflow_journal WHERE pos = ?1 - 1 AND hash IS NOT NULL)");
+        anchor.bind(1, static_cast<std::int64_t>(before)).run(id);
         statement drop(s.db, "DELETE FROM main.careflow_journal WHERE pos < ?");
         drop.bind(1, static_cast<std::int64_t>(before)).run(id);
         moved = static_cast<std::uint64_t>(sqlite3_changes64(s.db));

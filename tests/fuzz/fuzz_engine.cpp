@@ -1,5 +1,5 @@
 // Fuzz target: a structured driver of engine calls on the shipped procedures. The bytes
-// choose the calls (start, dispatch by name and typed, assign, advance, erase, options,
+// choose the calls (start, dispatch by name and typed, assign, advance, erase, options, reads,
 // inputs with time going backwards) and their arguments, good and bad. After every call:
 // the outcome's code is one the engine documents, and an input that was not applied
 // changed nothing. At the end: snapshot -> restore -> snapshot is identical (text and
@@ -29,7 +29,8 @@ struct reader {
 };
 
 const std::set<std::string_view>& refusal_codes() {
-    static const std::set<std::string_view> s{codes::guard_false, codes::role_missing, codes::not_assignee};
+    static const std::set<std::string_view> s{codes::guard_false, codes::role_missing, codes::not_assignee,
+                                              codes::access_denied};
     return s;
 }
 
@@ -175,8 +176,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             fuzz::require(r.code == codes::time_backwards || r.code == codes::reserved_actor,
                           "an input in the past was not refused as time_backwards");
             break;
-        case 6: { // what may this actor do: reads only
+        case 6: { // what may this actor do, or read: reads only (a read journals itself and moves the clock)
             const case_id id = pick_case();
+            if (in.byte() % 2 == 0) {
+                std::vector<std::string> asked;
+                if (const program* p = program_of(id); p && in.byte() % 2 == 0)
+                    asked.push_back(p->variables()[in.byte() % p->variables().size()].name);
+                const case_reading rd = e.read(id, who, now, asked);
+                for (const auto& name : rd.withheld)
+                    fuzz::require(!rd.shows(name), "a read both showed and withheld a variable");
+                fuzz::require(rd.outcome.kind != outcome::refused || !asked.empty(),
+                              "a read that asked for nothing by name was refused");
+                if (rd.outcome.kind == outcome::error)
+                    fuzz::require(rd.values.empty(), "an invalid read showed values");
+                r = rd.outcome;
+                changed_allowed = true; // the clock
+                break;
+            }
             try {
                 for (const auto& o : e.options(id, who)) {
                     fuzz::require(o.kind == outcome::applied || !o.code.empty(), "a refused option without a code");

@@ -29,6 +29,15 @@ struct sqlite_options {
     bool create = true;                       ///< make a new store when the file does not exist
 };
 
+/// What `sqlite_store::verify` found of the journal's hash chain.
+struct journal_verification {
+    bool ok = false;
+    std::uint64_t entries = 0;   ///< entries the store holds that were checked (all of them when ok)
+    std::string head;            ///< ok: the last entry's hash in hex, to anchor elsewhere ("" for no entries)
+    std::uint64_t first_bad = 0; ///< not ok: the position of the first entry that fails
+    std::string why;             ///< not ok: what is wrong with it
+};
+
 /// A careflow store in an SQLite file. Opening checks that the file is a careflow store of
 /// a schema this library reads (and writes nothing to a file that is not); a new file gets
 /// the current schema. Not thread-safe: one engine, one thread.
@@ -36,7 +45,7 @@ class sqlite_store final : public store {
 public:
     /// The schema this library writes (and the newest it reads). Opening a store of an
     /// older version migrates it, in one transaction, before anything else is written.
-    static constexpr int schema_version = 2;
+    static constexpr int schema_version = 3;
 
     /// Open (or create) the store at `path`. Throws `careflow::error`:
     /// `careflow.store.open_failed` (no such file and `create` is false, a folder that does
@@ -71,6 +80,12 @@ public:
     /// it), never in neither. Reads of the store's journal then begin at `journal_begin()`.
     /// Throws `careflow.store.archive_failed` (nothing moved).
     std::uint64_t archive_journal(std::uint64_t before, const std::string& to);
+    /// Check the journal's hash chain: every entry the store holds is where it was written,
+    /// unchanged, and none is missing, up to the head recorded with the last write. Each
+    /// line's hash is SHA-256 over the previous hash, its position and its text
+    /// (docs/security.md); the first failing entry is named. An open batch is committed
+    /// first. Throws `careflow.store.corrupt` only when SQLite cannot read the file.
+    [[nodiscard]] journal_verification verify();
     /// The first journal position the store still holds (0 until lines are archived).
     [[nodiscard]] std::uint64_t journal_begin();
     /// Has an engine been written to this store? (False for a new, empty one, which
