@@ -348,3 +348,34 @@ TEST_CASE("an invalid payload's error does not quote a personal value") {
                                     f.t0 + minutes(4), f.desk);
     CHECK(plain.reason.find("many") != std::string::npos);
 }
+
+TEST_CASE("a host adds its own read rules to an installed procedure; bad ones add nothing") {
+    intake_fixture f;
+    const auto t = f.t0 + minutes(2);
+    const actor auditor{"aud-1", {"auditor"}}; // a role the procedure never names
+    CHECK(f.e.read(1, auditor, t).withheld == std::vector<std::string>{"name", "phone", "notes"});
+    f.e.allow_read("intake", read_rule{.items = {"notes"}, .roles = {"auditor"}});
+    const auto seen = f.e.read(1, auditor, t);
+    CHECK(seen.shows("notes"));
+    CHECK(seen.withheld == std::vector<std::string>{"name", "phone"});
+    CHECK(f.e.read(1, f.stranger, t).withheld.size() == 3); // nobody else gained anything
+
+    // By state and by duty, like a procedure's own.
+    f.e.allow_read("intake", read_rule{.up_to = sensitivity::contact, .duty = "nurse", .states = {"closed"}});
+    CHECK_FALSE(f.e.read(1, f.other_nurse, t).shows("name"));
+
+    for (const read_rule& bad :
+         {read_rule{.items = {"visits"}, .roles = {"x"}}, read_rule{.items = {"nope"}, .roles = {"x"}},
+          read_rule{.items = {"notes"}}, read_rule{.roles = {"x"}}, read_rule{.items = {"notes"}, .duty = "janitor"},
+          read_rule{.items = {"notes"}, .roles = {"x"}, .states = {"nowhere"}}}) {
+        CHECK_THROWS_AS(f.e.allow_read("intake", bad), error);
+    }
+    CHECK_THROWS_WITH_AS(f.e.allow_read("elsewhere", read_rule{.items = {"notes"}, .roles = {"x"}}),
+                         doctest::Contains("no procedure 'elsewhere'"), error);
+    CHECK(f.e.read(1, actor{"x-1", {"x"}}, t).withheld.size() == 3); // none of the bad rules was added
+
+    // The rules belong to the engine's installed programs: a restored snapshot keeps them.
+    const std::string snap = f.e.snapshot();
+    f.e.restore(snap);
+    CHECK(f.e.read(1, auditor, t + minutes(1)).shows("notes"));
+}

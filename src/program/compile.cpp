@@ -3,6 +3,7 @@
 // each with its exit and entry sequences already computed for that leaf.
 #include "../detail/expr_compiler.hpp"
 #include "../detail/hierarchy.hpp"
+#include "read_rules.hpp"
 
 #include <careflow/error.hpp>
 #include <careflow/model/procedure.hpp>
@@ -404,24 +405,7 @@ private:
                     add({p_.events()[e].name + "." + d.name, d.personal, no_index, static_cast<event_index>(e),
                          static_cast<std::uint16_t>(f)});
             }
-        for (const auto& r : p_.read_rules()) {
-            program_read_rule c;
-            for (std::size_t i = 0; i < out_.items_.size(); ++i)
-                if (out_.items_[i].level <= r.up_to) c.items |= std::uint64_t{1} << i;
-            for (const auto& name : r.items) c.items |= std::uint64_t{1} << out_.find_item(name);
-            c.roles = out_.role_mask(r.roles);
-            if (!r.duty.empty()) c.duty = position(out_.duties_, r.duty);
-            if (!r.states.empty()) {
-                c.leaves.assign((out_.states_.size() + 63) / 64, 0);
-                for (const auto& name : r.states) {
-                    const auto at = *out_.find_state(name);
-                    for (std::size_t s = 0; s < out_.states_.size(); ++s)
-                        if (out_.within(static_cast<state_index>(s), at))
-                            c.leaves[s / 64] |= std::uint64_t{1} << (s % 64);
-                }
-            }
-            out_.read_rules_.push_back(std::move(c));
-        }
+        for (const auto& r : p_.read_rules()) out_.read_rules_.push_back(compile_read_rule(out_, r));
     }
 
     void lookups() {

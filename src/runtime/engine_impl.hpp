@@ -76,9 +76,17 @@ struct given_input {
     std::vector<std::pair<std::string, value>> values;
 };
 
+/// A host's read rule (`engine::allow_read`) compiled for one program; its roles are
+/// kept by name (the program's role table may not have them).
+struct host_read_rule {
+    program_read_rule rule;
+    std::vector<std::string> roles;
+};
+
 /// An installed program and what the engine resolved for it.
 struct installed {
     std::shared_ptr<const program> p;
+    std::vector<host_read_rule> host_rules; ///< the host's read rules, beside the program's own
     std::vector<const calendar*> calendars; ///< by program calendar index (nullptr: not set)
     std::vector<const host_action*> hosts;  ///< by program host action index (nullptr: unbound)
 };

@@ -4,6 +4,7 @@
 #include "engine_impl.hpp"
 
 #include "../detail/cells.hpp"
+#include "../program/read_rules.hpp"
 
 #include <careflow/error.hpp>
 
@@ -40,10 +41,18 @@ std::string joined(const std::vector<std::string>& names) {
 } // namespace
 
 std::uint64_t engine_impl::readable(const case_data* c, std::uint16_t prog, std::uint32_t actor) {
-    const std::uint32_t person = actors[actor].person;
+    const actor_identity& who = actors[actor];
     // A case no longer held has no state or assignees to judge by.
-    return programs[prog].p->readable(c ? c->state : no_index, mask_of(actor, prog),
-                                      [&](std::uint16_t duty) { return c && c->assignees[duty] == person; });
+    const state_index leaf = c ? c->state : no_index;
+    const auto holds = [&](std::uint16_t duty) { return c && c->assignees[duty] == who.person; };
+    std::uint64_t may = programs[prog].p->readable(leaf, mask_of(actor, prog), holds);
+    for (const auto& h : programs[prog].host_rules) {
+        const bool role = h.roles.empty() || std::any_of(who.roles.begin(), who.roles.end(), [&](const std::string& r) {
+                              return std::find(h.roles.begin(), h.roles.end(), r) != h.roles.end();
+                          });
+        if (role && h.rule.in(leaf) && (h.rule.duty == no_index || holds(h.rule.duty))) may |= h.rule.items;
+    }
+    return may;
 }
 
 case_reading engine_impl::read(case_id id, std::span<const std::string> items, ticks t, std::uint32_t actor) {
@@ -221,6 +230,19 @@ std::vector<journal_entry> engine_impl::journal_for(std::span<const journal_entr
 }
 
 } // namespace detail
+
+void engine::allow_read(std::string_view procedure, const read_rule& rule) {
+    std::vector<std::pair<detail::installed*, detail::host_read_rule>> compiled;
+    for (auto& in : impl_->programs)
+        if (in.p->name() == procedure) {
+            detail::host_read_rule h{detail::compile_read_rule(*in.p, rule), rule.roles};
+            h.rule.roles = 0; // checked by name
+            compiled.emplace_back(&in, std::move(h));
+        }
+    if (compiled.empty())
+        throw error(codes::unknown_program, "allow_read: no procedure '" + std::string(procedure) + "' is installed");
+    for (auto& [in, h] : compiled) in->host_rules.push_back(std::move(h)); // all checked: now add them all
+}
 
 case_reading engine::read(case_id id, const actor& reader, time_point now, std::span<const std::string> items) {
     return impl_->read(id, items, now.is_special() ? no_time : to_ticks(now), impl_->actor_of(reader.id, reader.roles));

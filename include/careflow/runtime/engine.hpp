@@ -259,6 +259,16 @@ public:
     /// Events with no transition from the current state are not listed; a finished case
     /// lists none. Throws `careflow::error` ("careflow.runtime.unknown_case").
     [[nodiscard]] std::vector<event_option> options(case_id id, const actor& who) const;
+    /// Add a read rule of the host's own to every version of `procedure` installed now, on
+    /// top of the procedure's rules (a center's policy for shipped procedures: "supervisors
+    /// read complaints' files"). Written as a procedure writes one (`read_rule`); roles are
+    /// matched by name. Throws `careflow::error` and adds nothing for a rule with no item or
+    /// no reader (`careflow.model.bad_read_rule`), an item that is not personal
+    /// (`unknown_item`), an unknown duty or state (`unknown_duty`, `unknown_state`), or no
+    /// such procedure installed (`careflow.runtime.unknown_program`). A version installed
+    /// later does not have it: allow it again. Not part of snapshots or stores: a host
+    /// sets its rules at start-up, like its calendars and bindings.
+    void allow_read(std::string_view procedure, const read_rule& rule);
     /// Case `id` as `reader` may see it now (runtime/reading.hpp): advances to `now` like
     /// any input, then shows the variables that are not personal and the personal ones a
     /// read rule lets this reader read in the case's current state. With `items`, only
