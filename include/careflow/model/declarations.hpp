@@ -99,13 +99,15 @@ struct field_decl {
 struct read_rule {
     /// Personal variables by name ("contact"), payload fields as "event.field"
     /// ("register.contact").
-    std::vector<std::string> items;
+    std::vector<std::string> items{};
     /// And every personal item at most this sensitive (none: only the items listed).
     sensitivity up_to = sensitivity::none;
-    std::vector<std::string> roles;  ///< the reader holds one of these (none: any role)
-    std::string duty;                ///< the reader is the case's assignee for this duty (empty: no need)
-    std::vector<std::string> states; ///< while the case is in one of these or below (none: in any state)
-    std::string description;
+    std::vector<std::string> roles{};  ///< the reader holds one of these (none: any role)
+    std::string duty{};                ///< the reader is the case's assignee for this duty (empty: no need)
+    std::vector<std::string> states{}; ///< while the case is in one of these or below (none: in any state)
+    std::string description{};
+    // (Every member has an initializer, so a host may name only the ones it needs:
+    // `read_rule{.items = {"contact"}, .roles = {"agent"}}`.)
 };
 
 /// A declared event, with its payload fields (none for a plain event).
