@@ -54,12 +54,16 @@ inline std::string_view impossible(const sla_clock& k, std::size_t warnings) noe
 }
 
 /// Why timer slot `index` of a case of `p`, read back, cannot be, or empty when it can:
-/// a state timer has fired at most its count (once, unless it repeats), an SLA clock's
-/// slot never counts fires, and a due time is none or within the years any input has.
+/// a state timer has fired at most its count (once, unless it repeats) and is not armed
+/// once it has reached it, an SLA clock's slot never counts fires, and a due time is none
+/// or within the years any input has.
 inline std::string_view impossible(const timer_state& ts, const program& p, std::size_t index) noexcept {
     const bool state_timer = index < p.timers().size();
     const std::uint32_t most = state_timer ? static_cast<std::uint32_t>(std::max(p.timers()[index].count, 1)) : 0;
     if (ts.fires > most) return "has fired more often than it can";
+    // After its last fire a state timer is not armed again (timers.cpp re-arms a repeating
+    // one only below its count): one armed at its count would fire once more.
+    if (state_timer && ts.fires == most && ts.due != no_time) return "is armed after its last fire";
     if (ts.due != no_time && ts.due < first_ticks) return "is due before any input could have armed it";
     return {};
 }
