@@ -56,8 +56,7 @@ struct journal_entry {
     /// Was this a host input (what replay feeds back)?
     [[nodiscard]] bool input() const noexcept {
         return kind == record_kind::dispatch || kind == record_kind::assign || kind == record_kind::advance ||
-               kind == record_kind::erase || kind == record_kind::read ||
-               (kind == record_kind::start && other == 0);
+               kind == record_kind::erase || kind == record_kind::read || (kind == record_kind::start && other == 0);
     }
     /// A value by name, or an empty value.
     [[nodiscard]] value get(std::string_view name) const;
