@@ -85,6 +85,12 @@ const installed* engine_impl::find_program(std::string_view name, int version) c
     return nullptr;
 }
 
+const installed* engine_impl::find_qualified(std::string_view qualified) const {
+    for (const auto& i : programs)
+        if (i.p->qualified_name() == qualified) return &i;
+    return nullptr;
+}
+
 std::vector<std::uint32_t> engine_impl::ordered_slots() const {
     std::vector<std::uint32_t> out;
     out.reserve(index.size());

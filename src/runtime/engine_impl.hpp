@@ -218,6 +218,8 @@ struct engine_impl {
     std::uint64_t mask_of(std::uint32_t actor, std::uint16_t prog);
     const installed* find_program(std::string_view name) const;
     const installed* find_program(std::string_view name, int version) const;
+    /// The program a journal names as "name@version", or nullptr.
+    const installed* find_qualified(std::string_view qualified) const;
 
     // ---- the pipeline (inputs.cpp) ----
     /// A step from the pool for the next nesting level; `release_step` gives it back.
@@ -367,6 +369,19 @@ struct step_lease {
 
 /// A result for `code` with its message.
 result failed(reason code, std::string detail, outcome kind = outcome::error);
+
+/// The record an input starts as, before admission fills in its program and states.
+inline record input_record(record_kind kind, case_id id, ticks t, std::uint32_t actor) {
+    record in;
+    in.time = t;
+    in.kind = kind;
+    in.id = id;
+    in.actor = actor;
+    return in;
+}
+
+/// Why an input made from one of the engine's own callbacks is refused.
+inline constexpr const char* reentrant_message = "the engine was called back from an observer or action";
 
 template <class F>
 result engine_impl::top_level(F&& body) {

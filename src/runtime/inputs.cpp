@@ -12,22 +12,11 @@ namespace careflow::detail {
 
 namespace {
 
-record input_record(record_kind kind, case_id id, ticks t, std::uint32_t actor) {
-    record in;
-    in.time = t;
-    in.kind = kind;
-    in.id = id;
-    in.actor = actor;
-    return in;
-}
-
 /// A value as an error message may show it: a personal one only by its type.
 std::string shown_value(const value& v, sensitivity level) {
     if (level == sensitivity::none) return v.to_string();
     return v.type() ? "a value of type " + std::string(to_string(*v.type())) : std::string("an empty value");
 }
-
-constexpr const char* reentrant_message = "the engine was called back from an observer or action";
 
 given_input as_given(std::string procedure, std::string_view event, const payload& values) {
     return {std::move(procedure), std::string(event), values.fields()};

@@ -16,6 +16,21 @@
 
 namespace careflow {
 
+namespace {
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+    std::vector<std::string_view> out;
+    std::size_t from = 0;
+    for (std::size_t i = 0; i <= s.size(); ++i)
+        if (i == s.size() || s[i] == sep) {
+            out.push_back(s.substr(from, i - from));
+            from = i + 1;
+        }
+    return out;
+}
+
+} // namespace
+
 std::string_view to_string(record_kind k) noexcept {
     switch (k) {
     case record_kind::start: return "start";
@@ -80,19 +95,6 @@ bool parse_time(std::string_view s, ticks& out) noexcept {
 
 namespace detail {
 
-namespace {
-std::vector<std::string_view> split_names(std::string_view s) {
-    std::vector<std::string_view> out;
-    std::size_t from = 0;
-    for (std::size_t i = 0; i <= s.size(); ++i)
-        if (i == s.size() || s[i] == ',') {
-            out.push_back(s.substr(from, i - from));
-            from = i + 1;
-        }
-    return out;
-}
-} // namespace
-
 journal_entry engine_impl::entry(const record& r) const {
     journal_entry e;
     e.time = r.time;
@@ -153,7 +155,7 @@ journal_entry engine_impl::entry(const record& r) const {
             e.detail.clear();
             const auto bar = text.find('|');
             auto list = [&](std::string_view names, bool shown) {
-                for (const auto n : split_names(names))
+                for (const auto n : split(names, ','))
                     if (!n.empty()) e.values.emplace_back(std::string(n), value(shown));
             };
             list(std::string_view(text).substr(0, bar), true);
@@ -251,17 +253,6 @@ constexpr std::string_view journal_header = "careflow-journal 1";
 
 std::string escape(std::string_view s) { return detail::percent_encode(s, "\t\n\r;=,"); }
 bool unescape(std::string_view s, std::string& out) { return detail::percent_decode(s, out); }
-
-std::vector<std::string_view> split(std::string_view s, char sep) {
-    std::vector<std::string_view> out;
-    std::size_t from = 0;
-    for (std::size_t i = 0; i <= s.size(); ++i)
-        if (i == s.size() || s[i] == sep) {
-            out.push_back(s.substr(from, i - from));
-            from = i + 1;
-        }
-    return out;
-}
 
 } // namespace
 

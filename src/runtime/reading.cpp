@@ -56,11 +56,7 @@ std::uint64_t engine_impl::readable(const case_data* c, std::uint16_t prog, std:
 }
 
 case_reading engine_impl::read(case_id id, std::span<const std::string> items, ticks t, std::uint32_t actor) {
-    record in;
-    in.time = t;
-    in.kind = record_kind::read;
-    in.id = id;
-    in.actor = actor;
+    record in = input_record(record_kind::read, id, t, actor);
     case_reading out;
     out.id = id;
     auto as_asked = [&] {
@@ -69,8 +65,7 @@ case_reading engine_impl::read(case_id id, std::span<const std::string> items, t
         return g;
     };
     if (busy) {
-        out.outcome =
-            reject(in, reason::reentrant_input, "the engine was called back from an observer or action", as_asked());
+        out.outcome = reject(in, reason::reentrant_input, reentrant_message, as_asked());
         return out;
     }
     out.outcome = top_level([&] {
@@ -93,8 +88,7 @@ case_reading engine_impl::read(case_id id, std::span<const std::string> items, t
         clock = std::max(clock, t);
         const case_data& c = slots[slot];
         const std::uint64_t may = readable(&c, c.prog, actor);
-        std::string shown, refused;
-        std::vector<std::string> refused_names;
+        std::string shown; // the record's text: "shown,items|refused,items"
         for (const var_index v : vars) {
             const auto& decl = p.variables()[v];
             const std::uint16_t item = p.item_of(v);
@@ -103,24 +97,25 @@ case_reading engine_impl::read(case_id id, std::span<const std::string> items, t
                 if (item != no_index) shown += (shown.empty() ? "" : ",") + decl.name;
             } else {
                 out.withheld.push_back(decl.name);
-                if (!items.empty()) {
-                    refused += (refused.empty() ? "" : ",") + decl.name;
-                    refused_names.push_back(decl.name);
-                }
             }
         }
+        // Withheld items asked for by name are refused; a read of everything refuses nothing.
+        const bool refused = !items.empty() && !out.withheld.empty();
+        std::string refused_text;
+        if (refused)
+            for (const auto& n : out.withheld) refused_text += (refused_text.empty() ? "" : ",") + n;
         out.procedure = p.qualified_name();
         out.state = p.states()[c.state].path;
         out.finished = finished(c);
         in.from = in.to = c.state;
-        in.text = store_text(shown + "|" + refused);
+        in.text = store_text(shown + "|" + refused_text);
         result r;
         r.from = r.to = c.state;
-        if (refused_names.empty()) {
+        if (!refused) {
             r.kind = outcome::applied;
         } else {
-            r = failed(reason::access_denied,
-                       "may not read " + joined(refused_names) + " of case " + std::to_string(id), outcome::refused);
+            r = failed(reason::access_denied, "may not read " + joined(out.withheld) + " of case " + std::to_string(id),
+                       outcome::refused);
             r.from = r.to = c.state;
             in.result = outcome::refused;
             in.code = reason::access_denied;
@@ -138,16 +133,7 @@ std::vector<journal_entry> engine_impl::disclose(std::span<const journal_entry> 
         if (e.values.empty() ||
             (e.kind != record_kind::start && e.kind != record_kind::dispatch && e.kind != record_kind::fire))
             continue;
-        const auto at = e.procedure.rfind('@');
-        const installed* known = nullptr;
-        if (at != std::string::npos) {
-            try {
-                known =
-                    find_program(std::string_view(e.procedure).substr(0, at), std::stoi(e.procedure.substr(at + 1)));
-            } catch (const std::exception&) {
-                known = nullptr;
-            }
-        }
+        const installed* known = find_qualified(e.procedure);
         if (!known) { // nothing to tell personal values from others by: show none a host gave
             if (e.kind != record_kind::fire)
                 for (auto& nv : e.values) nv.second = value(std::string(withheld));
@@ -192,13 +178,10 @@ std::vector<journal_entry> engine_impl::disclose(std::span<const journal_entry> 
 
 std::vector<journal_entry> engine_impl::journal_for(std::span<const journal_entry> entries, ticks t,
                                                     std::uint32_t actor) {
-    record in;
-    in.time = t;
-    in.kind = record_kind::read;
-    in.actor = actor;
-    in.sub = 1;
+    record in = input_record(record_kind::read, 0, t, actor);
+    in.sub = 1; // an export
     if (busy) {
-        const result r = reject(in, reason::reentrant_input, "the engine was called back from an observer or action");
+        const result r = reject(in, reason::reentrant_input, reentrant_message);
         throw error(r.code, r.reason);
     }
     std::vector<journal_entry> out;

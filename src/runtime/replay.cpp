@@ -23,11 +23,9 @@ std::size_t engine::replay(std::span<const journal_entry> entries) {
         result r;
         switch (e.kind) {
         case record_kind::start: {
-            std::shared_ptr<const program> prog;
-            for (const auto& i : impl_->programs)
-                if (i.p->qualified_name() == e.procedure) prog = i.p;
-            r = prog ? start(prog, e.id, values, at, who)
-                     : start(std::string_view(e.procedure).substr(0, e.procedure.rfind('@')), e.id, values, at, who);
+            const auto* known = impl_->find_qualified(e.procedure);
+            r = known ? start(known->p, e.id, values, at, who)
+                      : start(std::string_view(e.procedure).substr(0, e.procedure.rfind('@')), e.id, values, at, who);
             break;
         }
         case record_kind::dispatch: r = dispatch(e.id, e.event, values, at, who); break;

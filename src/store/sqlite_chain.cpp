@@ -27,11 +27,9 @@ chain_row read_chain(sqlite3* db) {
     statement q(db, "SELECT anchor_pos, anchor, head_pos, head FROM careflow_chain WHERE id = 1");
     chain_row c;
     if (!q.step("careflow.store.corrupt")) throw error("careflow.store.corrupt", "the journal's chain row is missing");
-    const std::string anchor_pos = q.str(0);
-    c.anchored = !anchor_pos.empty();
+    c.anchored = !q.null(0);
     c.anchor_pos = static_cast<std::uint64_t>(q.integer(0));
-    const std::string head_pos = q.str(2);
-    c.has_head = !head_pos.empty();
+    c.has_head = !q.null(2);
     c.head_pos = static_cast<std::uint64_t>(q.integer(2));
     if (!detail::from_bytes(q.bytes(1), c.anchor) || (c.has_head && !detail::from_bytes(q.bytes(3), c.head)))
         throw error("careflow.store.corrupt", "the journal's chain row holds a hash that is not 32 bytes");
@@ -46,8 +44,6 @@ namespace detail {
 void rechain(sqlite3* db) {
     const chain_row c = read_chain(db);
     digest h = c.anchor;
-    std::uint64_t last = 0;
-    bool any = false;
     statement rows(db, "SELECT pos, line FROM careflow_journal ORDER BY pos");
     statement set(db, "UPDATE careflow_journal SET hash = ? WHERE pos = ?");
     std::vector<std::pair<std::uint64_t, std::string>> lines;
@@ -56,12 +52,12 @@ void rechain(sqlite3* db) {
     for (const auto& [pos, line] : lines) {
         h = chain_next(h, pos, line);
         set.blob(1, bytes_of(h)).bind(2, static_cast<std::int64_t>(pos)).run("careflow.store.open_failed");
-        last = pos;
-        any = true;
     }
-    if (any) {
+    if (!lines.empty()) {
         statement head(db, "UPDATE careflow_chain SET head_pos = ?, head = ? WHERE id = 1");
-        head.bind(1, static_cast<std::int64_t>(last)).blob(2, bytes_of(h)).run("careflow.store.open_failed");
+        head.bind(1, static_cast<std::int64_t>(lines.back().first))
+            .blob(2, bytes_of(h))
+            .run("careflow.store.open_failed");
     }
 }
 

@@ -68,6 +68,7 @@ public:
         }
     }
     [[nodiscard]] std::int64_t integer(int col) const { return sqlite3_column_int64(s_, col); }
+    [[nodiscard]] bool null(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
     [[nodiscard]] std::string bytes(int col) const {
         const auto* p = static_cast<const char*>(sqlite3_column_blob(s_, col));
         return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s_, col))) : std::string();
