@@ -127,11 +127,12 @@ TEST_CASE("archiving moves the chain's anchor; a store migrated from schema 2 is
         REQUIRE(e.advance(e.now() + hours(2)).applied());
         CHECK(s.verify().ok);
     }
-    // What schema 2 held: no hashes, no chain row.
+    // What schema 2 held: no hashes, no chain row (nor the sealed rows of schema 4).
     const std::string old = tmp.file("old.db");
     fill(old, 150);
     const std::string head = verified(old).head;
     sql(old, "DROP TABLE careflow_chain; ALTER TABLE careflow_journal DROP COLUMN hash; "
+             "DROP TABLE careflow_sealed; DROP TABLE careflow_data_keys; "
              "UPDATE careflow_meta SET value = '2' WHERE key = 'schema_version'");
     const auto migrated = verified(old);
     CHECK(migrated.ok);

@@ -91,7 +91,7 @@ TEST_CASE("bad stores are typed errors, and a file that is not a store is left a
 
     const std::string newer = tmp.file("newer.db");
     { sqlite_store s(newer); }
-    sql(newer, "UPDATE careflow_meta SET value = '4' WHERE key = 'schema_version'");
+    sql(newer, "UPDATE careflow_meta SET value = '5' WHERE key = 'schema_version'");
     refused(newer, "careflow.store.newer_schema");
 }
 

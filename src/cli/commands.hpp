@@ -44,5 +44,7 @@ int backup(const std::vector<std::string>& args);         // store_commands.cpp
 int verify(const std::vector<std::string>& args);         // store_commands.cpp
 int calendar_query(const std::vector<std::string>& args); // calendar_command.cpp
 int export_journal(const std::vector<std::string>& args); // disclosure.cpp
+int erase_client(const std::vector<std::string>& args);   // client_commands.cpp
+int history(const std::vector<std::string>& args);        // client_commands.cpp
 
 } // namespace careflow::cli

@@ -82,18 +82,21 @@ json entry_json(const journal_entry& x) {
                 {"code", text(x.code)},
                 {"detail", text(x.detail)},
                 {"values", std::move(values)},
-                {"reentered", x.reentered}};
+                {"reentered", x.reentered},
+                {"client", text(x.client)}};
 }
 
 int export_journal(const std::vector<std::string>& args) {
-    std::string store, as, format = "text";
+    std::string store, as, format = "text", keys;
     po::options_description o("export options");
     o.add_options()("store", po::value(&store)->required(), "sqlite:PATH — an existing store")(
+        "keys", po::value(&keys), "the key file the store's personal data is sealed with")(
         "as", po::value(&as)->required(), "the reader, {\"id\":…,\"roles\":[…]}: personal values only they may read")(
         "format", po::value(&format),
         "text (the journal format, default) or jsonl (a JSON object per entry)")("help", "this help");
     if (std::find(args.begin(), args.end(), "--help") != args.end()) {
-        std::cout << "usage: careflow export --store sqlite:PATH --as ACTOR_JSON [--format text|jsonl]\n" << o;
+        std::cout << "usage: careflow export --store sqlite:PATH --as ACTOR_JSON [--format text|jsonl] [--keys FILE]\n"
+                  << o;
         return 0;
     }
     (void)parse(args, o);
@@ -101,8 +104,9 @@ int export_journal(const std::vector<std::string>& args) {
         throw usage_error("--format: '" + format + "' is neither text nor jsonl");
     const actor reader = reader_arg(as);
     const std::string path = sqlite_path(store);
+    const auto ring = keys_arg(keys);
     try {
-        sqlite_store db(path, {.create = false});
+        sqlite_store db(path, {.create = false, .keys = ring});
         engine e;
         procedures::install_all(e);
         std::vector<journal_entry> shown;

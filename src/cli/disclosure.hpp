@@ -6,7 +6,9 @@
 #include "json_values.hpp"
 
 #include <careflow/runtime/engine.hpp>
+#include <careflow/store/key_ring.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,5 +33,9 @@ namespace careflow::cli {
 
 /// One journal entry as a JSON object (the shape of `careflow export --format jsonl`).
 [[nodiscard]] json entry_json(const journal_entry& x);
+
+/// The key ring a --keys file holds (client_commands.cpp): {"keys":[{"id":…,"key":"<64
+/// hex digits>"}, …]}, the last current; nullptr for no file. Throws usage_error.
+[[nodiscard]] std::shared_ptr<const key_ring> keys_arg(const std::string& file);
 
 } // namespace careflow::cli

@@ -97,7 +97,12 @@ applied apply(engine& e, const json& in, const std::string& key) {
             const auto v = p ? p->find_variable(name) : std::nullopt;
             return v ? std::optional(p->variables()[*v].type) : std::nullopt;
         });
-        return {keyed.start(procedure, id, vars, at, who), id};
+        std::string client;
+        if (const auto c = in.find("client"); c != in.end()) {
+            if (!c->is_string()) throw unreadable{{}, "\"client\" must be a string"};
+            client = c->get<std::string>();
+        }
+        return {keyed.start(procedure, id, vars, at, who, client), id};
     }
     if (op == "dispatch") {
         const std::string event = text(in, "event");

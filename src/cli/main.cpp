@@ -251,6 +251,8 @@ const char* usage = "usage: careflow <command> [options]\n"
                     "  backup             copy a store while it is in use, or restore one from a copy\n"
                     "  export             a store's journal as one reader may see it\n"
                     "  verify             check a store's journal against its hash chain\n"
+                    "  history            a client's file (cases, states, dates, people) as one reader may see it\n"
+                    "  erase-client       destroy a client's personal data in a store (the rest stays)\n"
                     "  calendar           when a limit falls: open hours, working days, closes (a file or a schedule)\n"
                     "'careflow <command> --help' describes each.\n";
 
@@ -276,6 +278,8 @@ int main(int argc, char** argv) {
         if (command == "calendar") return calendar_query(args);
         if (command == "export") return export_journal(args);
         if (command == "verify") return verify(args);
+        if (command == "erase-client") return erase_client(args);
+        if (command == "history") return history(args);
         throw usage_error("unknown command '" + command + "' (try careflow --help)");
     } catch (const usage_error& e) {
         std::cerr << "careflow: " << e.what() << "\n";

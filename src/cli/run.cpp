@@ -100,13 +100,14 @@ void write_file(const std::string& path, const std::string& body) {
 // The run itself: the engine, the store, the inputs line by line, the output lines as
 // their inputs become durable.
 int drive(int fd, const std::string& store, const std::string& sync, const std::string& final_state,
-          const std::string& journal_file, const std::optional<actor>& as) {
+          const std::string& journal_file, const std::optional<actor>& as, std::shared_ptr<const key_ring> keys) {
     engine e;
     procedures::install_all(e);
     std::optional<sqlite_store> db;
     if (!store.empty()) {
         sqlite_options so;
         so.sync = sync == "batch" ? durability::batch : durability::per_input;
+        so.keys = std::move(keys);
         try {
             db.emplace(sqlite_path(store), so);
             e.open(*db);
@@ -192,7 +193,7 @@ int drive(int fd, const std::string& store, const std::string& sync, const std::
 } // namespace
 
 int run(const std::vector<std::string>& args) {
-    std::string store, sync, inputs, final_state, journal_file, as;
+    std::string store, sync, inputs, final_state, journal_file, as, keys;
     po::options_description o("run options");
     o.add_options()("builtin", "drive the shipped procedures (required: the only procedures this build runs)")(
         "store", po::value(&store), "sqlite:PATH — durable on that store (made on first use); omitted: in memory")(
@@ -201,12 +202,14 @@ int run(const std::vector<std::string>& args) {
         "inputs", po::value(&inputs)->required(), "JSON Lines file of inputs, or - for standard input")(
         "final-state", po::value(&final_state), "write the final state there (the JSON of 'careflow inspect --json')")(
         "journal", po::value(&journal_file), "write the whole journal there (text format) at the end")(
-        "as", po::value(&as),
-        "the reader of --final-state and --journal: personal values only they may read (each read journaled); "
-        "without it, every personal value is withheld")("help", "this help");
+        "keys", po::value(&keys),
+        "a key file ({\"keys\":[{\"id\":…,\"key\":\"<64 hex>\"}]}): personal data sealed with AES-256-GCM in the "
+        "store")("as", po::value(&as),
+                 "the reader of --final-state and --journal: personal values only they may read (each read journaled); "
+                 "without it, every personal value is withheld")("help", "this help");
     if (std::find(args.begin(), args.end(), "--help") != args.end()) {
         std::cout
-            << "usage: careflow run --builtin [--store sqlite:PATH] [--sync input|batch] --inputs FILE|- "
+            << "usage: careflow run --builtin [--store sqlite:PATH] [--sync input|batch] [--keys FILE] --inputs FILE|- "
                "[--final-state FILE] [--journal FILE] [--as ACTOR_JSON]\n"
                "  one input per line: {\"key\":\"k1\",\"at\":\"2025-01-24T14:30:00+08:00\",\"op\":\"start\","
                "\"case\":17,\"procedure\":\"hotline_call\",\"actor\":{\"id\":\"op-7\",\"roles\":[\"operator\"]}}\n"
@@ -225,7 +228,7 @@ int run(const std::vector<std::string>& args) {
     }
     std::signal(SIGPIPE, SIG_IGN);
     try {
-        return drive(fd, store, sync, final_state, journal_file, reader);
+        return drive(fd, store, sync, final_state, journal_file, reader, keys_arg(keys));
     } catch (const careflow::error& x) { // a store that fails under us: exit 2, its lines unprinted
         throw usage_error(x.what());
     }

@@ -90,6 +90,7 @@ json case_json(const case_view& c, const fire_counts& fired, const case_reading*
                 {"sla", std::move(slas)},
                 {"timers", std::move(timers)},
                 {"fired", std::move(fires)},
+                {"client", c.client().empty() ? json(nullptr) : json(c.client())},
                 {"parent", parent ? json(*parent) : json(nullptr)},
                 {"children", std::move(children)}};
 }

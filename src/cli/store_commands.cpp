@@ -28,22 +28,24 @@ bool help(const std::vector<std::string>& args) { return std::find(args.begin(),
 } // namespace
 
 int inspect(const std::vector<std::string>& args) {
-    std::string store, as;
+    std::string store, as, keys;
     po::options_description o("inspect options");
     o.add_options()("store", po::value(&store)->required(), "sqlite:PATH — an existing store")(
         "json", "print one JSON object (the shape 'careflow run --final-state' writes)")(
+        "keys", po::value(&keys), "the key file the store's personal data is sealed with")(
         "as", po::value(&as),
         "with --json: show the personal variables this reader may read (each read journaled)")("help", "this help");
     if (help(args)) {
-        std::cout << "usage: careflow inspect --store sqlite:PATH [--json] [--as ACTOR_JSON]\n" << o;
+        std::cout << "usage: careflow inspect --store sqlite:PATH [--json] [--as ACTOR_JSON] [--keys FILE]\n" << o;
         return 0;
     }
     const auto vm = parse(args, o);
     std::optional<actor> reader;
     if (!as.empty()) reader = reader_arg(as);
     const std::string path = sqlite_path(store);
+    const auto ring = keys_arg(keys);
     try {
-        sqlite_store db(path, {.create = false});
+        sqlite_store db(path, {.create = false, .keys = ring});
         engine e;
         procedures::install_all(e);
         fire_counts fired;

@@ -56,15 +56,15 @@ void engine::remove_observer(observer* o) {
 void engine::set_journal_sink(journal_sink* sink) { impl_->sink = sink; }
 
 result engine::start(const std::shared_ptr<const program>& p, case_id id, const payload& variables, time_point now,
-                     const actor& who) {
+                     const actor& who, std::string_view client) {
     if (!p) throw error(codes::unknown_program, "start() of a null program");
     const auto prog = impl_->install(p);
-    return impl_->start(prog, id, variables, input_time(now), impl_->actor_of(who.id, who.roles));
+    return impl_->start(prog, id, variables, input_time(now), impl_->actor_of(who.id, who.roles), client);
 }
 
-result engine::start(std::string_view procedure, case_id id, const payload& variables, time_point now,
-                     const actor& who) {
-    return impl_->start_by_name(procedure, id, variables, input_time(now), impl_->actor_of(who.id, who.roles));
+result engine::start(std::string_view procedure, case_id id, const payload& variables, time_point now, const actor& who,
+                     std::string_view client) {
+    return impl_->start_by_name(procedure, id, variables, input_time(now), impl_->actor_of(who.id, who.roles), client);
 }
 
 result engine::dispatch(case_id id, std::string_view event, const payload& fields, time_point now, const actor& who) {
@@ -106,6 +106,14 @@ std::size_t engine::size() const { return impl_->index.size(); }
 std::vector<case_id> engine::cases() const {
     std::vector<case_id> out;
     for (std::uint32_t slot : impl_->ordered_slots()) out.push_back(impl_->slots[slot].id);
+    return out;
+}
+
+std::vector<case_id> engine::cases_of(std::string_view client) const {
+    std::vector<case_id> out;
+    if (client.empty()) return out;
+    for (std::uint32_t slot : impl_->ordered_slots())
+        if (impl_->slots[slot].client == client) out.push_back(impl_->slots[slot].id);
     return out;
 }
 

@@ -103,13 +103,22 @@ void put_shape(writer& w, const program& p);
 const installed& read_shape(reader& r, const engine_impl& e);
 
 /// One case: its place, the variables not at their initial value, assignees, the clocks
-/// started, the timer slots in use (with arming numbers when pending) and its children.
-/// `table` maps installed program indexes to those the bytes name.
-void put_case(writer& w, const engine_impl& e, const case_data& c, const std::vector<std::uint16_t>& table);
+/// started, the timer slots in use (with arming numbers when pending), its children and
+/// its client. `table` maps installed program indexes to those the bytes name. Without
+/// `personal`, personal variables are written as if at their initial values (a store's
+/// case row, whose whole form it keeps sealed apart).
+void put_case(writer& w, const engine_impl& e, const case_data& c, const std::vector<std::uint16_t>& table,
+              bool personal = true);
+/// Does any personal variable of `c` differ from its initial value?
+bool holds_personal(const engine_impl& e, const case_data& c);
+/// Where a case's client is in bytes `get_case` reads: not there (a binary snapshot of
+/// version 1), always there (version 2), or there when bytes are left (a store's case row,
+/// which holds exactly one case; rows written before clients had none).
+enum class client_field : std::uint8_t { absent, present, trailing };
 /// Read one case into `e` (programs by the table `progs`, where 0xFFFF is a program not
 /// installed: `careflow.snapshot.unknown_program`; people below `people`),
 /// re-arming its pending timers; `whole` is what error offsets count in.
 void get_case(reader& r, std::string_view whole, engine_impl& e, const std::vector<std::uint16_t>& progs,
-              std::size_t people);
+              std::size_t people, client_field client);
 
 } // namespace careflow::detail

@@ -100,7 +100,8 @@ void engine_impl::start_spawns(step& s) {
         r.index = sp.prog;
         r.actor = s.actor;
         log(r);
-        const result sr = start_child(sp.prog, child, sp.variables, s.now, s.actor, parent, s.spawn_depth + 1);
+        const std::string client = slots[s.slot].client; // (a copy: starting the child may move the slots)
+        const result sr = start_child(sp.prog, child, sp.variables, s.now, s.actor, parent, s.spawn_depth + 1, client);
         if (sr.applied()) slots[index.find(parent)].children.push_back(child);
     }
 }

@@ -93,6 +93,7 @@ public:
         ++size_;
     }
     [[nodiscard]] const T& operator[](std::size_t i) const noexcept { return blocks_[i / Block][i % Block]; }
+    [[nodiscard]] T& operator[](std::size_t i) noexcept { return blocks_[i / Block][i % Block]; }
     [[nodiscard]] std::size_t size() const noexcept { return size_; }
     [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
     void clear() noexcept {

@@ -7,6 +7,7 @@
 
 #include <careflow/error.hpp>
 #include <careflow/runtime/codes.hpp>
+#include <careflow/runtime/reading.hpp>
 #include <careflow/store/store.hpp>
 
 #include <sstream>
@@ -93,8 +94,10 @@ std::unique_ptr<engine_impl> recover(const engine_impl& from, const stored_engin
         }
         e.slots.reserve(st.cases.size());
         for (const stored_case& sc : st.cases) {
-            reader r(sc.state);
-            get_case(r, sc.state, e, progs, e.people.size());
+            // The whole record where the store still has it; else the one without personal values.
+            const std::string& bytes = sc.personal.empty() ? sc.state : sc.personal;
+            reader r(bytes);
+            get_case(r, bytes, e, progs, e.people.size(), client_field::trailing);
             const case_data& c = e.slots.back();
             if (r.left() != 0 || c.id != sc.id)
                 throw error("careflow.store.corrupt", "the row of case " + std::to_string(sc.id) + " does not hold it");
@@ -160,19 +163,39 @@ void engine_impl::persist(std::size_t first_record) {
     for (std::uint32_t slot : durable.dirty) {
         const case_data& c = slots[slot];
         if (!c.live) continue;
-        stored_case sc{c.id, c.seq, {}};
+        stored_case sc{c.id, c.seq, {}, {}, {}};
         writer out(sc.state);
-        put_case(out, *this, c, numbers);
+        put_case(out, *this, c, numbers, false);
+        if (holds_personal(*this, c)) { // the whole record, for the store to keep sealed
+            writer whole(sc.personal);
+            put_case(whole, *this, c, numbers, true);
+            sc.owner = owner_of(c.id, c.client);
+        }
         w.cases.push_back(std::move(sc));
     }
     w.erased = durable.erased;
+    w.shred = std::move(durable.shred);
     w.journal_first = std::max(first_record, journal_base);
-    for (std::size_t i = w.journal_first; i < journal_end(); ++i)
-        w.journal.push_back(journal_line(entry(journal[i - journal_base])));
+    for (std::size_t i = w.journal_first; i < journal_end(); ++i) {
+        const record& rec = journal[i - journal_base];
+        journal_entry x = entry(rec);
+        std::string line = journal_line(x);
+        // A line with personal values is chained with each `erased`, as it reads once its
+        // client is erased; the store keeps the whole line sealed apart.
+        const auto items = value_items(x, rec.prog == 0xFFFF ? nullptr : &programs[rec.prog]);
+        bool personal = false;
+        for (std::size_t k = 0; k < items.size(); ++k)
+            if (items[k] != no_index) x.values[k].second = value(std::string(erased)), personal = true;
+        if (personal) {
+            w.personal.push_back({i, owner_of(x.id, x.client), std::move(line)});
+            line = journal_line(x);
+        }
+        w.journal.push_back(std::move(line));
+    }
     w.header = header_of(*this);
     w.keys = std::move(durable.keys);
     if (w.dictionary.empty() && w.cases.empty() && w.erased.empty() && w.journal.empty() && w.keys.empty() &&
-        w.header == durable.header)
+        w.shred.empty() && w.header == durable.header)
         return settle_durable(); // the input changed nothing the store keeps
     durable.to->write(w);        // throws, having written nothing, when the store cannot take it
     durable.header = std::move(w.header);
@@ -189,6 +212,7 @@ void engine_impl::settle_durable() noexcept {
     durable.dirty.clear();
     durable.erased.clear();
     durable.keys.clear();
+    durable.shred.clear();
 }
 
 result engine_impl::reload(const error& why) {

@@ -50,6 +50,7 @@ struct case_data {
     std::vector<std::string> texts;
     case_id parent = 0;
     std::vector<case_id> children;
+    std::string client; ///< the client's file the case belongs to ("" for none)
 
     case_data() = default;
     case_data(case_data&&) noexcept = default;
@@ -116,6 +117,7 @@ struct durable_state {
     std::size_t refs = 0;               ///< actor refs the store has
     std::vector<std::uint32_t> dirty;   ///< slots the input changed
     std::vector<case_id> erased;        ///< cases the input erased
+    std::vector<std::string> shred;     ///< owners whose personal data the input erased
     std::vector<recorded_input> keys;   ///< the keyed input in progress, once recorded
     std::string header;                 ///< the header last written
 };
@@ -228,11 +230,13 @@ struct engine_impl {
         return *steps[depth++];
     }
     void release_step() noexcept { --depth; }
-    result start(std::uint16_t prog, case_id id, const payload& vars, ticks t, std::uint32_t actor);
-    result start_by_name(std::string_view procedure, case_id id, const payload& vars, ticks t, std::uint32_t actor);
-    /// A spawned case: started by the engine inside its parent's commit.
+    result start(std::uint16_t prog, case_id id, const payload& vars, ticks t, std::uint32_t actor,
+                 std::string_view client);
+    result start_by_name(std::string_view procedure, case_id id, const payload& vars, ticks t, std::uint32_t actor,
+                         std::string_view client);
+    /// A spawned case: started by the engine inside its parent's commit, in its client's file.
     result start_child(std::uint16_t prog, case_id id, const payload& vars, ticks t, std::uint32_t actor,
-                       case_id parent, int spawn_depth);
+                       case_id parent, int spawn_depth, const std::string& client);
     /// Lay out `c` for program `prog` with the given initial variables (nothing else changes).
     reason load_variables(case_data& c, std::uint16_t prog, const payload& vars, std::string& why);
     /// Put an admitted case into a slot and run its first step (entries, SLA, eventless).
@@ -343,11 +347,27 @@ struct engine_impl {
     /// `c` of program `prog` now; `c` null: a case no longer held (rules without states or duty).
     std::uint64_t readable(const case_data* c, std::uint16_t prog, std::uint32_t actor);
     case_reading read(case_id id, std::span<const std::string> items, ticks t, std::uint32_t actor);
-    std::vector<journal_entry> journal_for(std::span<const journal_entry> entries, ticks t, std::uint32_t actor);
+    /// With `client`: a look at that client's file (the read entries say "history").
+    std::vector<journal_entry> journal_for(std::span<const journal_entry> entries, ticks t, std::uint32_t actor,
+                                           std::string_view client = {});
+    // ---- client files (clients.cpp) ----
+    result erase_client(std::string_view client, ticks t, std::uint32_t actor);
+    client_file client_history(std::string_view client, std::span<const journal_entry> entries, ticks t,
+                               std::uint32_t actor);
+    /// Personal values of journal record `r` read `erased` from now on.
+    void erase_values(const record& r);
     /// `entries` with the personal values `actor` may not read now withheld (none32: all),
     /// noting in `shown` the cases and items whose values stay.
     std::vector<journal_entry> disclose(std::span<const journal_entry> entries, std::uint32_t actor,
                                         std::vector<shown_case>& shown);
+    /// For each value of `e`: its personal item in `known` (the entry's program, or null when
+    /// it is not installed), `unnamed_item` for a value whose name the procedure does not
+    /// declare (a rejected input's, or any of an unknown procedure: personal, since nothing
+    /// tells), or no_index. Empty when no value of `e` can be personal.
+    static constexpr std::uint16_t unnamed_item = 0xFFFE;
+    std::vector<std::uint16_t> value_items(const journal_entry& e, const installed* known) const;
+    /// Whose personal data case `id`'s entries carry: its client, or "case:<id>".
+    std::string owner_of(case_id id, const std::string& client) const;
 
     // ---- reads ----
     const program& prog_of(const case_data& c) const { return *programs[c.prog].p; }
@@ -371,6 +391,10 @@ struct step_lease {
 result failed(reason code, std::string detail, outcome kind = outcome::error);
 
 /// The record an input starts as, before admission fills in its program and states.
+/// A client id: the host's pseudonym for a person, at most 128 bytes of printable text
+/// (UTF-8 allowed), never beginning "case:" (what a case without a client is owned as).
+bool client_ok(std::string_view client) noexcept;
+
 inline record input_record(record_kind kind, case_id id, ticks t, std::uint32_t actor) {
     record in;
     in.time = t;

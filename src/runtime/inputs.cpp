@@ -121,10 +121,11 @@ bool engine_impl::load_fields(step& s, const program_event& ev, std::span<const 
 // ---- start ----------------------------------------------------------------------------
 
 result engine_impl::start_by_name(std::string_view procedure, case_id id, const payload& vars, ticks t,
-                                  std::uint32_t actor) {
+                                  std::uint32_t actor, std::string_view client) {
     const installed* in = find_program(procedure);
-    if (in) return start(static_cast<std::uint16_t>(in - programs.data()), id, vars, t, actor);
+    if (in) return start(static_cast<std::uint16_t>(in - programs.data()), id, vars, t, actor, client);
     record r = input_record(record_kind::start, id, t, actor);
+    r.client = store_text(std::string(client));
     auto reject_as_given = [&](reason code, std::string detail) {
         return reject(r, code, std::move(detail), as_given(std::string(procedure), {}, vars));
     };
@@ -135,9 +136,11 @@ result engine_impl::start_by_name(std::string_view procedure, case_id id, const 
     });
 }
 
-result engine_impl::start(std::uint16_t prog, case_id id, const payload& vars, ticks t, std::uint32_t actor) {
+result engine_impl::start(std::uint16_t prog, case_id id, const payload& vars, ticks t, std::uint32_t actor,
+                          std::string_view client) {
     record in = input_record(record_kind::start, id, t, actor);
     in.prog = prog;
+    in.client = store_text(std::string(client));
     const program& p = *programs[prog].p;
     auto reject_as_given = [&](reason code, std::string detail) {
         return reject(in, code, std::move(detail), as_given(p.qualified_name(), {}, vars));
@@ -146,6 +149,9 @@ result engine_impl::start(std::uint16_t prog, case_id id, const payload& vars, t
     return top_level([&] {
         std::string why;
         if (const reason r = precheck(in, t, why); r != reason::none) return reject_as_given(r, why);
+        if (!client_ok(client))
+            return reject_as_given(reason::bad_client,
+                                   "a client id is at most 128 bytes of printable text, not beginning 'case:'");
         if (index.contains(id))
             return reject_as_given(reason::duplicate_case, "case " + std::to_string(id) + " already exists");
         for (std::size_t i = 0; i < p.calendars().size(); ++i)
@@ -154,6 +160,7 @@ result engine_impl::start(std::uint16_t prog, case_id id, const payload& vars, t
                                        "calendar '" + p.calendars()[i] + "' is not set on the engine");
         case_data fresh;
         if (const reason r = load_variables(fresh, prog, vars, why); r != reason::none) return reject_as_given(r, why);
+        fresh.client = client;
         advance(t);
         if (index.contains(id)) // a timer just fired spawned that id
             return reject_as_given(reason::duplicate_case, "case " + std::to_string(id) + " already exists");
@@ -184,15 +191,17 @@ reason engine_impl::load_variables(case_data& c, std::uint16_t prog, const paylo
 }
 
 result engine_impl::start_child(std::uint16_t prog, case_id id, const payload& vars, ticks t, std::uint32_t actor,
-                                case_id parent, int spawn_depth) {
+                                case_id parent, int spawn_depth, const std::string& client) {
     record in = input_record(record_kind::start, id, t, actor);
     in.prog = prog;
     in.other = parent;
+    in.client = store_text(client);
     case_data fresh;
     std::string why;
     if (load_variables(fresh, prog, vars, why) != reason::none)
         return reject(in, reason::spawn_failed, why, as_given(programs[prog].p->qualified_name(), {}, vars));
     fresh.parent = parent;
+    fresh.client = client;
     return begin_case(std::move(fresh), in, spawn_depth);
 }
 

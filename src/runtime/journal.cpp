@@ -116,6 +116,7 @@ journal_entry engine_impl::entry(const record& r) const {
     if (p && r.from != no_index) e.from = p->states()[r.from].path;
     if (p && r.to != no_index) e.to = p->states()[r.to].path;
     if (r.text) e.detail = journal_texts[payloads[r.text - 1].texts];
+    if (r.client) e.client = journal_texts[payloads[r.client - 1].texts];
     if (p) {
         switch (r.kind) {
         case record_kind::dispatch:
@@ -144,12 +145,15 @@ journal_entry engine_impl::entry(const record& r) const {
             break;
         }
         case record_kind::spawn: e.event = programs[r.index].p->name(); break;
+
         default: break;
         }
     }
+    if (r.kind == record_kind::erase && r.sub == 1) e.event = "client"; // engine::erase_client
     if (r.kind == record_kind::read) {
         // The text is "shown,items|refused,items": each personal item, true when shown.
         if (r.sub == 1) e.event = "export";
+        if (r.sub == 2) e.event = "history";
         if (r.text && r.given == 0) {
             const std::string& text = journal_texts[payloads[r.text - 1].texts];
             e.detail.clear();
@@ -343,7 +347,9 @@ void write_journal(std::ostream& out, std::span<const journal_entry> entries, bo
         out << format_time(e.time) << '\t' << to_string(e.kind) << '\t' << to_string(e.result) << '\t' << e.id << '\t'
             << escape(e.procedure) << '\t' << escape(e.event) << '\t' << escape(e.actor) << '\t' << roles << '\t'
             << escape(e.from) << '\t' << escape(e.to) << '\t' << e.other << '\t' << e.code << '\t' << escape(e.detail)
-            << '\t' << values << (e.reentered ? "\tr" : "") << '\n';
+            << '\t' << values << (e.reentered ? "\tr" : "");
+        if (!e.client.empty()) out << "\tc:" << escape(e.client);
+        out << '\n';
     }
 }
 
@@ -360,10 +366,17 @@ std::vector<journal_entry> read_journal(std::istream& in) {
             return error("careflow.journal.bad_line", "line " + std::to_string(number) + ": " + why);
         };
         const auto f = split(line, '\t');
-        if (f.size() != 14 && f.size() != 15)
-            throw bad("expected 14 or 15 tab-separated fields, found " + std::to_string(f.size()));
-        if (f.size() == 15 && f[14] != "r") throw bad("unknown flags '" + std::string(f[14]) + "'");
+        if (f.size() < 14 || f.size() > 16)
+            throw bad("expected 14 to 16 tab-separated fields, found " + std::to_string(f.size()));
         journal_entry e;
+        // After the values: 'r' (re-entered) and then 'c:<client>', each only when set.
+        std::size_t extra = 14;
+        if (extra < f.size() && f[extra] == "r") e.reentered = true, ++extra;
+        if (extra < f.size() && f[extra].starts_with("c:") && f[extra].size() > 2) {
+            if (!unescape(f[extra].substr(2), e.client)) throw bad("bad escape in '" + std::string(f[extra]) + "'");
+            ++extra;
+        }
+        if (extra != f.size()) throw bad("unknown flags '" + std::string(f[extra]) + "'");
         if (!parse_time(f[0], e.time)) throw bad("bad time '" + std::string(f[0]) + "'");
         bool kind_ok = false;
         for (auto k : {record_kind::start, record_kind::dispatch, record_kind::fire, record_kind::assign,
@@ -407,7 +420,6 @@ std::vector<journal_entry> read_journal(std::istream& in) {
                 if (!decode_value(pair.substr(eq + 1), v)) throw bad("bad value '" + std::string(pair) + "'");
                 e.values.emplace_back(std::move(name), std::move(v));
             }
-        e.reentered = f.size() == 15;
         out.push_back(std::move(e));
     }
     return out;

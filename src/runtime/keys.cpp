@@ -28,6 +28,8 @@ public:
         for (int i = 0; i < 8; ++i) byte(static_cast<unsigned char>(v >> (8 * i)));
         return *this;
     }
+    // A client id, when there is one (inputs recorded before clients fingerprint as before).
+    fingerprint& client_of(std::string_view client) { return client.empty() ? *this : add("client").add(client); }
     fingerprint& value_of(const value& v) {
         add(static_cast<std::uint64_t>(v.get().index()));
         return add(std::string_view(v.to_string()));
@@ -119,21 +121,27 @@ void engine_impl::record_key(const result& r, std::size_t first) {
 } // namespace detail
 
 result keyed_input::start(const std::shared_ptr<const program>& p, case_id id, const payload& variables, time_point now,
-                          const actor& who) {
+                          const actor& who, std::string_view client) {
     const auto name = p ? p->qualified_name() : std::string();
     const detail::input_key k{
-        key_, ident(request_, fingerprint().add("start").add(id).add(name).fields_of(variables).actor_of(who)), id};
-    return e_.impl_->with_key(k, [&] { return e_.start(p, id, variables, now, who); });
+        key_,
+        ident(request_,
+              fingerprint().add("start").add(id).add(name).client_of(client).fields_of(variables).actor_of(who)),
+        id};
+    return e_.impl_->with_key(k, [&] { return e_.start(p, id, variables, now, who, client); });
 }
 
 result keyed_input::start(std::string_view procedure, case_id id, const payload& variables, time_point now,
-                          const actor& who) {
+                          const actor& who, std::string_view client) {
     // By name: the name resolves to the installed program, so both spellings of a start match.
     const auto* in = e_.impl_->find_program(procedure);
     const auto name = in ? in->p->qualified_name() : std::string(procedure);
     const detail::input_key k{
-        key_, ident(request_, fingerprint().add("start").add(id).add(name).fields_of(variables).actor_of(who)), id};
-    return e_.impl_->with_key(k, [&] { return e_.start(procedure, id, variables, now, who); });
+        key_,
+        ident(request_,
+              fingerprint().add("start").add(id).add(name).client_of(client).fields_of(variables).actor_of(who)),
+        id};
+    return e_.impl_->with_key(k, [&] { return e_.start(procedure, id, variables, now, who, client); });
 }
 
 result keyed_input::dispatch(case_id id, std::string_view event, const payload& fields, time_point now,

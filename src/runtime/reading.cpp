@@ -126,17 +126,55 @@ case_reading engine_impl::read(case_id id, std::span<const std::string> items, t
     return out;
 }
 
+std::vector<std::uint16_t> engine_impl::value_items(const journal_entry& e, const installed* known) const {
+    std::vector<std::uint16_t> out;
+    if (e.values.empty() ||
+        (e.kind != record_kind::start && e.kind != record_kind::dispatch && e.kind != record_kind::fire))
+        return out;
+    out.assign(e.values.size(), no_index);
+    if (!known) { // nothing to tell personal values from others by: none a host gave is shown
+        if (e.kind != record_kind::fire) out.assign(e.values.size(), unnamed_item);
+        return out;
+    }
+    const program& p = *known->p;
+    const auto ev = p.find_event(e.event);
+    for (std::size_t i = 0; i < e.values.size(); ++i) {
+        const std::string& name = e.values[i].first; // not a structured binding: lambdas capture it
+        std::uint16_t item = no_index;
+        bool named = true; // a name the procedure declares (a rejected input may carry others)
+        if (e.kind == record_kind::start) {
+            item = p.find_item(name);
+            named = p.find_variable(name).has_value();
+        } else if (ev) {
+            item = p.find_item(e.event + "." + name);
+            const auto& fields = p.events()[*ev].payload;
+            named = e.kind == record_kind::fire ||
+                    std::any_of(fields.begin(), fields.end(), [&](const field_decl& f) { return f.name == name; });
+        } else {
+            named = e.kind == record_kind::fire;
+        }
+        out[i] = named ? item : unnamed_item;
+    }
+    return out;
+}
+
+std::string engine_impl::owner_of(case_id id, const std::string& client) const {
+    if (!client.empty()) return client;
+    const std::uint32_t slot = index.find(id);
+    if (slot != none32 && !slots[slot].client.empty()) return slots[slot].client;
+    return "case:" + std::to_string(id);
+}
+
 std::vector<journal_entry> engine_impl::disclose(std::span<const journal_entry> entries, std::uint32_t actor,
                                                  std::vector<shown_case>& shown) {
     std::vector<journal_entry> out(entries.begin(), entries.end());
     for (auto& e : out) {
-        if (e.values.empty() ||
-            (e.kind != record_kind::start && e.kind != record_kind::dispatch && e.kind != record_kind::fire))
-            continue;
-        const installed* known = find_qualified(e.procedure);
-        if (!known) { // nothing to tell personal values from others by: show none a host gave
-            if (e.kind != record_kind::fire)
-                for (auto& nv : e.values) nv.second = value(std::string(withheld));
+        const installed* known = e.values.empty() ? nullptr : find_qualified(e.procedure);
+        const auto items = value_items(e, known);
+        if (items.empty()) continue;
+        if (!known) {
+            for (std::size_t i = 0; i < items.size(); ++i)
+                if (items[i] != no_index) e.values[i].second = value(std::string(withheld));
             continue;
         }
         const program& p = *known->p;
@@ -144,24 +182,10 @@ std::vector<journal_entry> engine_impl::disclose(std::span<const journal_entry> 
         const std::uint32_t slot = index.find(e.id);
         const case_data* c = slot != none32 && slots[slot].prog == prog ? &slots[slot] : nullptr;
         const std::uint64_t may = actor == none32 ? 0 : readable(c, prog, actor);
-        const auto ev = p.find_event(e.event);
-        for (auto& named_value : e.values) {
-            const std::string& name = named_value.first; // not a structured binding: lambdas capture it
-            value& v = named_value.second;
-            std::uint16_t item = no_index;
-            bool named = true; // a name the procedure declares (a rejected input may carry others)
-            if (e.kind == record_kind::start) {
-                item = p.find_item(name);
-                named = p.find_variable(name).has_value();
-            } else if (ev) {
-                item = p.find_item(e.event + "." + name);
-                const auto& fields = p.events()[*ev].payload;
-                named = e.kind == record_kind::fire ||
-                        std::any_of(fields.begin(), fields.end(), [&](const field_decl& f) { return f.name == name; });
-            } else {
-                named = e.kind == record_kind::fire;
-            }
-            if (!named || (item != no_index && (may >> item & 1U) == 0)) {
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            const std::uint16_t item = items[i];
+            value& v = e.values[i].second;
+            if (item == unnamed_item || (item != no_index && (may >> item & 1U) == 0)) {
                 v = value(std::string(withheld));
             } else if (item != no_index && !v.empty() && v != value(std::string())) { // "" tells nothing
                 auto it = std::find_if(shown.begin(), shown.end(),
@@ -177,9 +201,10 @@ std::vector<journal_entry> engine_impl::disclose(std::span<const journal_entry> 
 }
 
 std::vector<journal_entry> engine_impl::journal_for(std::span<const journal_entry> entries, ticks t,
-                                                    std::uint32_t actor) {
+                                                    std::uint32_t actor, std::string_view client) {
     record in = input_record(record_kind::read, 0, t, actor);
-    in.sub = 1; // an export
+    in.sub = client.empty() ? 1 : 2; // an export, or a look at a client's file
+    in.client = store_text(std::string(client));
     if (busy) {
         const result r = reject(in, reason::reentrant_input, reentrant_message);
         throw error(r.code, r.reason);

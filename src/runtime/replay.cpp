@@ -24,8 +24,9 @@ std::size_t engine::replay(std::span<const journal_entry> entries) {
         switch (e.kind) {
         case record_kind::start: {
             const auto* known = impl_->find_qualified(e.procedure);
-            r = known ? start(known->p, e.id, values, at, who)
-                      : start(std::string_view(e.procedure).substr(0, e.procedure.rfind('@')), e.id, values, at, who);
+            r = known ? start(known->p, e.id, values, at, who, e.client)
+                      : start(std::string_view(e.procedure).substr(0, e.procedure.rfind('@')), e.id, values, at, who,
+                              e.client);
             break;
         }
         case record_kind::dispatch: r = dispatch(e.id, e.event, values, at, who); break;
@@ -38,6 +39,10 @@ std::size_t engine::replay(std::span<const journal_entry> entries) {
         }
         case record_kind::advance: r = advance(at); break;
         case record_kind::erase: {
+            if (e.event == "client") {
+                r = erase_client(e.client, at, who);
+                break;
+            }
             const bool erased = erase(e.id);
             r.kind = erased ? outcome::applied : outcome::error;
             if (!erased) r.code = contains(e.id) ? codes::not_finished : codes::unknown_case;

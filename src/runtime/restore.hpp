@@ -15,7 +15,9 @@
 namespace careflow::detail {
 
 /// The magic line that opens a binary snapshot (the text one opens "careflow-snapshot ").
-inline constexpr std::string_view binary_snapshot_magic = "careflow-binary-snapshot 1\n";
+inline constexpr std::string_view binary_snapshot_magic = "careflow-binary-snapshot 2\n";
+/// The binary snapshot before cases had clients (read, never written).
+inline constexpr std::string_view binary_snapshot_magic_v1 = "careflow-binary-snapshot 1\n";
 
 /// An engine with `from`'s programs, calendars, bindings, observers and sink, and no
 /// cases: what a restore fills and, once everything checked out, swaps in.

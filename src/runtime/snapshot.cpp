@@ -172,6 +172,7 @@ std::string engine::snapshot(snapshot_format format) const {
                 put("-\n");
         }
         for (case_id child : c.children) fmt::format_to(fmt::appender(out), "child {}\n", child);
+        if (!c.client.empty()) put("client "), esc(c.client), put("\n");
         put("end\n");
     }
     return fmt::to_string(out);
@@ -180,7 +181,7 @@ std::string engine::snapshot(snapshot_format format) const {
 void engine::restore(std::string_view text) {
     if (impl_->durable.to)
         throw error("careflow.store.attached", "a durable engine is what its store holds: restore into another engine");
-    if (text.starts_with(detail::binary_snapshot_magic)) {
+    if (text.starts_with(detail::binary_snapshot_magic) || text.starts_with(detail::binary_snapshot_magic_v1)) {
         impl_ = detail::read_binary_snapshot(*impl_, text);
         return;
     }
@@ -409,6 +410,13 @@ void engine::restore(std::string_view text) {
             case_id child = 0;
             num(w[1], child);
             c->children.push_back(child);
+        } else if (tag == "client") {
+            in_case();
+            need(2);
+            if (!c->client.empty()) throw bad("careflow.snapshot.bad_line", "a second client line");
+            c->client = str(w[1]);
+            if (c->client.empty() || c->client.size() > 128)
+                throw bad("careflow.snapshot.bad_value", "a client id is 1 to 128 bytes");
         } else if (tag == "end") {
             in_case();
             c = nullptr;

@@ -86,24 +86,41 @@ constexpr std::size_t clock_bytes = 1 + 1 + 2 + 4 + 12 * 8;
 
 } // namespace
 
-void put_case(writer& w, const engine_impl& e, const case_data& c, const std::vector<std::uint16_t>& table) {
+namespace {
+
+bool changed(const program& p, const case_data& c, std::size_t i) {
+    const auto& v = p.variables()[i];
+    return v.type == value_type::text ? c.texts[v.text_slot] != v.initial_text : c.vars[i].i != v.initial.i;
+}
+
+} // namespace
+
+bool holds_personal(const engine_impl& e, const case_data& c) {
+    const program& p = e.prog_of(c);
+    for (const auto& item : p.personal_items())
+        if (item.variable != no_index && changed(p, c, item.variable)) return true;
+    return false;
+}
+
+void put_case(writer& w, const engine_impl& e, const case_data& c, const std::vector<std::uint16_t>& table,
+              bool personal) {
     const program& p = e.prog_of(c);
     w.put(c.id), w.put(table[c.prog]), w.put(c.state), w.put(c.started_at), w.put(c.entered_at), w.put(c.parent);
     // As in the text: variables at their initial value and clocks never started are left out.
+    const auto written = [&](std::size_t i) {
+        return changed(p, c, i) && (personal || p.item_of(static_cast<var_index>(i)) == no_index);
+    };
     std::uint16_t n = 0;
-    for (std::size_t i = 0; i < p.variables().size(); ++i) {
-        const auto& v = p.variables()[i];
-        n += v.type == value_type::text ? c.texts[v.text_slot] != v.initial_text : c.vars[i].i != v.initial.i;
-    }
+    for (std::size_t i = 0; i < p.variables().size(); ++i) n += written(i);
     w.put(n);
     for (std::size_t i = 0; i < p.variables().size(); ++i) {
+        if (!written(i)) continue;
         const auto& v = p.variables()[i];
-        if (v.type == value_type::text) {
-            if (c.texts[v.text_slot] == v.initial_text) continue;
-            w.put(static_cast<std::uint16_t>(i)), w.str(c.texts[v.text_slot]);
-        } else if (c.vars[i].i != v.initial.i) {
-            w.put(static_cast<std::uint16_t>(i)), w.put(c.vars[i].i);
-        }
+        w.put(static_cast<std::uint16_t>(i));
+        if (v.type == value_type::text)
+            w.str(c.texts[v.text_slot]);
+        else
+            w.put(c.vars[i].i);
     }
     n = 0;
     for (std::uint32_t person : c.assignees) n += person != none32;
@@ -127,10 +144,11 @@ void put_case(writer& w, const engine_impl& e, const case_data& c, const std::ve
     }
     w.put(static_cast<std::uint32_t>(c.children.size()));
     for (case_id child : c.children) w.put(child);
+    w.str(c.client);
 }
 
 void get_case(reader& r, std::string_view whole, engine_impl& e, const std::vector<std::uint16_t>& progs,
-              std::size_t people) {
+              std::size_t people, client_field client) {
     const auto bad = [&](const std::string& why) { return bad_value(r, whole, why); };
     const auto person_ok = [&](std::uint32_t x) { return x == none32 || x < people; };
     const auto id = r.get<case_id>();
@@ -201,6 +219,10 @@ void get_case(reader& r, std::string_view whole, engine_impl& e, const std::vect
     }
     c.children.resize(r.count<std::uint32_t>(8));
     for (auto& child : c.children) child = r.get<case_id>();
+    if (client == client_field::present || (client == client_field::trailing && r.left() != 0)) {
+        c.client = r.str();
+        if (c.client.size() > 128) throw bad("a client id longer than 128 bytes");
+    }
 }
 
 std::string write_binary_snapshot(const engine_impl& e) {
@@ -243,6 +265,8 @@ std::string write_binary_snapshot(const engine_impl& e) {
 std::unique_ptr<engine_impl> read_binary_snapshot(const engine_impl& from, std::string_view bytes) {
     auto fresh = restore_target(from);
     engine_impl& e = *fresh;
+    // Version 1 (before clients) reads with no client; the magics are of equal length.
+    const auto client = bytes.starts_with(binary_snapshot_magic) ? client_field::present : client_field::absent;
     reader r(bytes.substr(binary_snapshot_magic.size()));
     const auto bad = [&](const std::string& why) { return bad_value(r, bytes, why); };
     e.clock = r.get<ticks>();
@@ -269,7 +293,7 @@ std::unique_ptr<engine_impl> read_binary_snapshot(const engine_impl& from, std::
     constexpr std::size_t case_bytes = 8 + 2 + 2 + 8 + 8 + 8 + 2 * 4 + 4;
     const std::size_t cases = r.count<std::uint64_t>(case_bytes);
     e.slots.reserve(cases);
-    for (std::size_t n = 0; n < cases; ++n) get_case(r, bytes, e, progs, people);
+    for (std::size_t n = 0; n < cases; ++n) get_case(r, bytes, e, progs, people, client);
     if (r.left() != 0) throw bad("bytes after the last case");
     settle_arming(e, next_seq);
     return fresh;

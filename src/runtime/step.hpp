@@ -41,7 +41,8 @@ enum class reason : std::uint8_t {
     reentrant_input,
     bad_time,
     not_finished,
-    access_denied
+    access_denied,
+    bad_client
 };
 std::string_view code_of(reason r) noexcept;
 
@@ -72,6 +73,7 @@ struct record {
     std::uint32_t payload = 0;    ///< 1 + index into payloads, or 0
     std::uint32_t text = 0;       ///< 1 + index into payloads (a text), or 0
     std::uint32_t given = 0;      ///< rejected inputs: 1 + index into the as-given table, or 0
+    std::uint32_t client = 0;     ///< start: 1 + index into payloads (the client id, a text), or 0
     std::uint16_t prog = 0xFFFF;
     std::uint16_t index = 0xFFFF; ///< event / sla / duty / topic
     state_index from = no_index, to = no_index;

@@ -97,6 +97,8 @@ std::vector<std::pair<std::string, time_point>> case_view::pending_timers() cons
     return out;
 }
 
+const std::string& case_view::client() const { return data(e_, slot_).client; }
+
 std::optional<case_id> case_view::parent() const {
     const case_data& c = data(e_, slot_);
     if (!c.parent) return std::nullopt;

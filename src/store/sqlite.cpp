@@ -46,6 +46,16 @@ CREATE TABLE careflow_chain(id INTEGER PRIMARY KEY CHECK (id = 1), anchor_pos IN
   head_pos INTEGER, head BLOB);
 INSERT INTO careflow_chain VALUES (1, (SELECT min(pos) FROM careflow_journal), zeroblob(32), NULL, NULL);
 UPDATE careflow_meta SET value = '3' WHERE key = 'schema_version';
+)",
+    // 3 → 4: personal data kept apart (docs/security.md): the whole form of each case record
+    // (kind 0, at = case id) and journal line (kind 1, at = position) that holds personal
+    // values, sealed under its owner's data key; the data keys, wrapped by host keys.
+    R"(
+CREATE TABLE careflow_sealed(kind INTEGER NOT NULL, at INTEGER NOT NULL, owner TEXT NOT NULL, body BLOB NOT NULL,
+  PRIMARY KEY (kind, at)) WITHOUT ROWID;
+CREATE INDEX careflow_sealed_by_owner ON careflow_sealed(owner);
+CREATE TABLE careflow_data_keys(owner TEXT PRIMARY KEY, key_id TEXT NOT NULL, wrapped BLOB NOT NULL) WITHOUT ROWID;
+UPDATE careflow_meta SET value = '4' WHERE key = 'schema_version';
 )"};
 static_assert(std::size(migrations) + 1 == sqlite_store::schema_version);
 
@@ -139,6 +149,9 @@ sqlite_store::sqlite_store(const std::string& path, sqlite_options options) : im
     }
     s.exec("PRAGMA journal_mode = WAL", "careflow.store.open_failed");
     s.exec("PRAGMA synchronous = FULL", "careflow.store.open_failed");
+    // Deleted rows are overwritten, not left in free pages: erased personal data is gone
+    // from the file once the WAL is checkpointed (`write` does so after a shred).
+    s.exec("PRAGMA secure_delete = ON", "careflow.store.open_failed");
     s.header = statement(s.db, "INSERT OR REPLACE INTO careflow_header(id, body) VALUES (1, ?)");
     s.dictionary = statement(s.db, "INSERT INTO careflow_dictionary(body) VALUES (?)");
     s.upsert_case = statement(s.db, "INSERT OR REPLACE INTO careflow_cases(id, ord, state) VALUES (?, ?, ?)");
@@ -150,6 +163,7 @@ sqlite_store::sqlite_store(const std::string& path, sqlite_options options) : im
                                    "state, from_state, to_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     s.key_find = statement(s.db, "SELECT fingerprint, pos, case_id, outcome, code, reason, state, from_state, to_state "
                                  "FROM careflow_keys WHERE key = ?");
+    s.prepare_sealed();
     s.load_head();
 }
 
@@ -172,10 +186,20 @@ stored_engine sqlite_store::load() {
     header.reset();
     statement dictionary(s.db, "SELECT body FROM careflow_dictionary ORDER BY pos");
     while (dictionary.step("careflow.store.corrupt")) out.dictionary.push_back(dictionary.bytes(0));
-    statement cases(s.db, "SELECT id, ord, state FROM careflow_cases ORDER BY ord");
-    while (cases.step("careflow.store.corrupt"))
-        out.cases.push_back(
-            {static_cast<case_id>(cases.integer(0)), static_cast<std::uint64_t>(cases.integer(1)), cases.bytes(2)});
+    statement cases(s.db, "SELECT c.id, c.ord, c.state, p.owner, p.body FROM careflow_cases c LEFT JOIN "
+                          "careflow_sealed p ON p.kind = 0 AND p.at = c.id ORDER BY c.ord");
+    while (cases.step("careflow.store.corrupt")) {
+        stored_case c{static_cast<case_id>(cases.integer(0)),
+                      static_cast<std::uint64_t>(cases.integer(1)),
+                      cases.bytes(2),
+                      {},
+                      {}};
+        if (!cases.null(4)) {
+            c.owner = cases.str(3);
+            if (!s.open_row(0, c.id, c.owner, cases.bytes(4), c.personal)) c.personal.clear();
+        }
+        out.cases.push_back(std::move(c));
+    }
     out.journal_size = load_journal_size(s.db);
     return out;
 }
@@ -192,13 +216,21 @@ void sqlite_store::write(const store_write& w) {
     s.exec(batch ? "SAVEPOINT careflow_input" : "BEGIN IMMEDIATE", "careflow.store.write_failed");
     try {
         for (const auto& entry : w.dictionary) s.dictionary.blob(1, entry).run("careflow.store.write_failed");
-        for (case_id id : w.erased)
+        for (case_id id : w.erased) {
             s.erase_case.bind(1, static_cast<std::int64_t>(id)).run("careflow.store.write_failed");
-        for (const auto& c : w.cases)
+            s.drop_sealed(0, id);
+        }
+        for (const auto& c : w.cases) {
             s.upsert_case.bind(1, static_cast<std::int64_t>(c.id))
                 .bind(2, static_cast<std::int64_t>(c.order))
                 .blob(3, c.state)
                 .run("careflow.store.write_failed");
+            if (c.personal.empty())
+                s.drop_sealed(0, c.id);
+            else
+                s.put_sealed(0, c.id, c.owner, c.personal);
+        }
+        for (const auto& p : w.personal) s.put_sealed(1, p.position, p.owner, p.line);
         detail::digest head = s.head;
         for (std::size_t i = 0; i < w.journal.size(); ++i) {
             head = detail::chain_next(head, w.journal_first + i, w.journal[i]);
@@ -224,6 +256,7 @@ void sqlite_store::write(const store_write& w) {
                 .bind(9, k.from)
                 .bind(10, k.to)
                 .run("careflow.store.write_failed");
+        for (const auto& owner : w.shred) s.shred(owner);
         s.header.blob(1, w.header).run("careflow.store.write_failed");
         s.exec(batch ? "RELEASE careflow_input" : "COMMIT", "careflow.store.write_failed");
         if (!w.journal.empty()) s.head = head, s.has_head = true;
@@ -231,10 +264,18 @@ void sqlite_store::write(const store_write& w) {
         if (batch) {
             sqlite3_exec(s.db, "ROLLBACK TO careflow_input", nullptr, nullptr, nullptr);
             sqlite3_exec(s.db, "RELEASE careflow_input", nullptr, nullptr, nullptr);
+            s.forget_keys();
         } else {
             s.rollback();
         }
         throw;
+    }
+    if (!w.shred.empty()) {
+        // An erasure is durable at once, and its pages leave the WAL for the main file,
+        // where secure_delete has zeroed what was deleted.
+        s.commit_batch();
+        s.exec("PRAGMA wal_checkpoint(TRUNCATE)", "careflow.store.write_failed");
+        return;
     }
     if (batch && (++s.batched >= s.options.batch_inputs ||
                   std::chrono::steady_clock::now() - s.batch_began >= s.options.batch_time))
@@ -246,12 +287,19 @@ void sqlite_store::flush() { impl_->commit_batch(); }
 std::size_t sqlite_store::unflushed() const noexcept { return impl_->in_batch ? impl_->batched : 0; }
 
 std::vector<std::string> sqlite_store::journal(std::uint64_t from, std::uint64_t count) {
-    statement q(impl_->db, "SELECT line FROM careflow_journal WHERE pos >= ? AND pos < ? ORDER BY pos");
+    statement q(impl_->db, "SELECT j.pos, j.line, p.owner, p.body FROM careflow_journal j LEFT JOIN careflow_sealed p "
+                           "ON p.kind = 1 AND p.at = j.pos WHERE j.pos >= ? AND j.pos < ? ORDER BY j.pos");
     const std::uint64_t end = count > UINT64_MAX - from ? UINT64_MAX : from + count;
     q.bind(1, static_cast<std::int64_t>(std::min<std::uint64_t>(from, INT64_MAX)))
         .bind(2, static_cast<std::int64_t>(std::min<std::uint64_t>(end, INT64_MAX)));
     std::vector<std::string> out;
-    while (q.step("careflow.store.corrupt")) out.push_back(q.str(0));
+    while (q.step("careflow.store.corrupt")) {
+        std::string whole;
+        if (!q.null(3) && impl_->open_row(1, static_cast<std::uint64_t>(q.integer(0)), q.str(2), q.bytes(3), whole))
+            out.push_back(std::move(whole));
+        else
+            out.push_back(q.str(1));
+    }
     return out;
 }
 
@@ -330,6 +378,9 @@ std::uint64_t sqlite_store::archive_journal(std::uint64_t before, const std::str
         statement drop(s.db, "DELETE FROM main.careflow_journal WHERE pos < ?");
         drop.bind(1, static_cast<std::int64_t>(before)).run(id);
         moved = static_cast<std::uint64_t>(sqlite3_changes64(s.db));
+        // The archive keeps the lines as chained: their personal values leave with them.
+        statement personal(s.db, "DELETE FROM main.careflow_sealed WHERE kind = 1 AND at < ?");
+        personal.bind(1, static_cast<std::int64_t>(before)).run(id);
         s.exec("COMMIT", id);
     } catch (const error& x) {
         s.rollback();

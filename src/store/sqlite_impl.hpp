@@ -1,9 +1,11 @@
 // Internal to the SQLite store's sources: a prepared statement, what SQLite calls damage,
-// and the store's open connection with its prepared statements and chain head
-// (sqlite.cpp: schema, writes, loading, backups; sqlite_chain.cpp: the hash chain).
+// and the store's open connection with its prepared statements, chain head and data keys
+// (sqlite.cpp: schema, writes, loading, backups; sqlite_chain.cpp: the hash chain;
+// sqlite_sealed.cpp: personal data sealed apart, data keys, shredding, rotation).
 #pragma once
 
 #include "chain.hpp"
+#include "seal.hpp"
 
 #include <careflow/error.hpp>
 #include <careflow/store/sqlite.hpp>
@@ -14,6 +16,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace careflow::detail {
 
@@ -99,6 +102,7 @@ struct sqlite_store::impl {
     sqlite_options options;
     sqlite3* db = nullptr;
     detail::statement header, dictionary, upsert_case, erase_case, journal_line, key_insert, key_find, chain_head;
+    detail::statement sealed_put, sealed_get, sealed_drop, data_key_get, data_key_put;
     /// The hash of the last journal line written (committed, or in the open batch), and
     /// whether there is one; the chain's anchor when there is none.
     detail::digest head{};
@@ -107,7 +111,14 @@ struct sqlite_store::impl {
     std::size_t batched = 0;
     std::chrono::steady_clock::time_point batch_began;
 
-    ~impl() { sqlite3_close_v2(db); }
+    /// Data keys opened (or made) so far, by owner; forgotten when a transaction that may
+    /// have made one rolls back (the table is the truth).
+    std::unordered_map<std::string, detail::data_key> data_keys;
+
+    ~impl() {
+        forget_keys();
+        sqlite3_close_v2(db);
+    }
 
     void exec(const char* sql, const char* id) {
         char* message = nullptr;
@@ -117,7 +128,10 @@ struct sqlite_store::impl {
             throw error(detail::damaged(rc) ? "careflow.store.corrupt" : id, why);
         }
     }
-    void rollback() noexcept { sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr); }
+    void rollback() noexcept {
+        sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+        forget_keys();
+    }
     void commit_batch() {
         if (!in_batch) return;
         in_batch = false;
@@ -132,6 +146,22 @@ struct sqlite_store::impl {
     }
     /// Read the chain's head (or anchor) from the store (sqlite_chain.cpp).
     void load_head();
+
+    // ---- personal data (sqlite_sealed.cpp) ----
+    /// Prepare the statements of the sealed tables.
+    void prepare_sealed();
+    /// Keep `plain` (the whole case record, kind 0, or journal line, kind 1, at `at`) sealed
+    /// under `owner`'s data key, made when it has none.
+    void put_sealed(int kind, std::uint64_t at, const std::string& owner, std::string_view plain);
+    /// Drop what is kept for a case.
+    void drop_sealed(int kind, std::uint64_t at);
+    /// Open a sealed body read from row (kind, at) of `owner`: false when its owner has no
+    /// data key any more (erased). Throws missing_key / bad_key / corrupt.
+    bool open_row(int kind, std::uint64_t at, const std::string& owner, std::string_view body, std::string& plain);
+    /// Destroy `owner`'s data key and everything sealed under it.
+    void shred(const std::string& owner);
+    /// Wipe and forget the opened data keys.
+    void forget_keys() noexcept;
 };
 
 } // namespace careflow

@@ -37,6 +37,8 @@ inline constexpr std::string_view spawn_failed = "careflow.runtime.spawn_failed"
 inline constexpr std::string_view key_reused = "careflow.runtime.key_reused";
 /// A reader asked for a personal item no read rule lets them read (`engine::read`, `case_reading::get`).
 inline constexpr std::string_view access_denied = "careflow.access.denied";
+/// A client id that is too long or not printable text (`engine::start`).
+inline constexpr std::string_view bad_client = "careflow.runtime.bad_client";
 
 // A durable engine's input the store could not take (the engine is what the store holds).
 inline constexpr std::string_view store_write_failed = "careflow.store.write_failed";

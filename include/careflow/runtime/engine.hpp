@@ -70,6 +70,8 @@ public:
     [[nodiscard]] std::string_view accountable(std::string_view sla) const;
     /// Pending state timers: (timer name, due instant), soonest first.
     [[nodiscard]] std::vector<std::pair<std::string, time_point>> pending_timers() const;
+    /// The client whose file the case belongs to (`engine::start`), or empty.
+    [[nodiscard]] const std::string& client() const;
     /// The case that spawned this one, if any.
     [[nodiscard]] std::optional<case_id> parent() const;
     /// Cases this one spawned, in spawn order.
@@ -180,6 +182,8 @@ struct engine_options {
     /// is skipped (the next free one is taken, and the spawn record names it).
     std::uint32_t shard = 0;
     int spawn_depth_limit = 16; ///< spawns of spawns of … before the step fails (`spawn_failed`)
+    /// The roles that may erase a client's personal data (`engine::erase_client`).
+    std::vector<std::string> erasure_roles = {"manager"};
 };
 
 /// An input with the host's idempotency key (`engine::with_key`): the same calls as the
@@ -198,8 +202,9 @@ struct engine_options {
 class keyed_input {
 public:
     result start(const std::shared_ptr<const program>& p, case_id id, const payload& variables, time_point now,
-                 const actor& who);
-    result start(std::string_view procedure, case_id id, const payload& variables, time_point now, const actor& who);
+                 const actor& who, std::string_view client = {});
+    result start(std::string_view procedure, case_id id, const payload& variables, time_point now, const actor& who,
+                 std::string_view client = {});
     result dispatch(case_id id, std::string_view event, const payload& fields, time_point now, const actor& who);
     result dispatch(case_id id, std::string_view event, time_point now, const actor& who);
     result assign(case_id id, std::string_view duty, std::string_view person, time_point now, const actor& who);
@@ -237,9 +242,14 @@ public:
     void remove_observer(observer* o);
 
     /// Start a case in its initial state (entry actions, timers, SLA clocks, eventless steps).
+    /// `client` links the case into a client's file (`cases_of`, `client_history`): the
+    /// host's own pseudonymous id for the person served (never a name or phone number), at
+    /// most 128 bytes of printable text, or empty for none; cases the case spawns inherit
+    /// it. A bad id is an error result (`careflow.runtime.bad_client`).
     result start(const std::shared_ptr<const program>& p, case_id id, const payload& variables, time_point now,
-                 const actor& who);
-    result start(std::string_view procedure, case_id id, const payload& variables, time_point now, const actor& who);
+                 const actor& who, std::string_view client = {});
+    result start(std::string_view procedure, case_id id, const payload& variables, time_point now, const actor& who,
+                 std::string_view client = {});
     /// Advance to `now`, then apply `event` to the case.
     result dispatch(case_id id, std::string_view event, const payload& fields, time_point now, const actor& who);
     result dispatch(case_id id, std::string_view event, time_point now, const actor& who);
@@ -295,6 +305,26 @@ public:
     /// of a procedure or event the engine does not know): what may be written where no
     /// reader is named. Reads nothing, so journals nothing.
     [[nodiscard]] std::vector<journal_entry> withhold(std::span<const journal_entry> entries) const;
+    /// The file of `client` as `reader` may see it (runtime/reading.hpp): every case linked
+    /// to the client in `entries` (by default the journal in memory; a durable host passes
+    /// its store's journal) and among the cases held, with states, dates and responsible
+    /// people, and the cases' entries as `journal_for` would show them. Journaled: a `read`
+    /// entry (event "history", naming the client) for each case whose personal values were
+    /// shown, or one for the look itself. Throws `careflow::error`
+    /// (`careflow.runtime.bad_client` for an empty or malformed id; a refused input's code).
+    [[nodiscard]] client_file client_history(std::string_view client, const actor& reader, time_point now,
+                                             std::span<const journal_entry> entries);
+    [[nodiscard]] client_file client_history(std::string_view client, const actor& reader, time_point now);
+    /// Erase `client`'s personal data (PIPL Art. 47, GDPR Art. 17): the personal variables of
+    /// the client's cases held go back to their initial values, the personal values of their
+    /// entries in the journal in memory read `erased`, and a durable engine's store
+    /// destroys the client's data key and every row sealed under it in the same transaction
+    /// (crypto-shredding), then checkpoints so nothing stays in its write-ahead log. Times,
+    /// states, SLA outcomes and who acted stay, so KPIs and the audit trail do not change; the
+    /// stored journal's hash chain is untouched. Only an actor holding one of
+    /// `engine_options::erasure_roles` may erase (`refused`, `careflow.access.denied`
+    /// otherwise); journaled as an `erase` input with event "client".
+    result erase_client(std::string_view client, time_point now, const actor& who);
     /// Assign `person` to `duty` (an explicit, journaled change). Ignored on a finished case.
     result assign(case_id id, std::string_view duty, std::string_view person, time_point now, const actor& who);
     /// Fire every timer due at or before `now`, in (due time, arming order).
@@ -318,6 +348,10 @@ public:
     [[nodiscard]] std::size_t size() const;
     /// Every case id, in start order.
     [[nodiscard]] std::vector<case_id> cases() const;
+    /// The cases the engine holds of `client` (given at `start`, or inherited), in start
+    /// order. A host query, not journaled and showing nothing personal; a person's look at
+    /// a client's file goes through `client_history`.
+    [[nodiscard]] std::vector<case_id> cases_of(std::string_view client) const;
     /// Forget a finished case (journaled as an input; its earlier entries stay). False if
     /// unknown or not finished.
     bool erase(case_id id);

@@ -52,6 +52,8 @@ struct journal_entry {
     /// dispatch/fire: `from == to`, yet the case left that state and entered it again (an
     /// external self-transition: a new visit)
     bool reentered = false;
+    /// start: the client whose file the case joined ("" for none; a spawned case's is its parent's)
+    std::string client;
 
     /// Was this a host input (what replay feeds back)?
     [[nodiscard]] bool input() const noexcept {

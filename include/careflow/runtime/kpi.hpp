@@ -27,6 +27,7 @@ struct sla_kpi {
     [[nodiscard]] double attainment() const noexcept;
     /// The q-quantile (0..1) of late_by (nearest rank), or 0 when none.
     [[nodiscard]] ticks late_by_quantile(double q) const noexcept;
+    friend bool operator==(const sla_kpi&, const sla_kpi&) = default;
 };
 
 /// Time spent in one state, over every visit that ended.
@@ -37,6 +38,7 @@ struct dwell_kpi {
     ticks total = 0;
     ticks longest = 0;
     [[nodiscard]] ticks mean() const noexcept { return visits ? total / static_cast<ticks>(visits) : 0; }
+    friend bool operator==(const dwell_kpi&, const dwell_kpi&) = default;
 };
 
 /// How one accountable person did on one SLA clock.
@@ -49,6 +51,7 @@ struct duty_kpi {
     std::size_t missed = 0;
     /// on_time / (on_time + late + missed).
     [[nodiscard]] double fulfilment() const noexcept;
+    friend bool operator==(const duty_kpi&, const duty_kpi&) = default;
 };
 
 /// Cases of one procedure, and how many reached each state at least once.
@@ -60,6 +63,7 @@ struct procedure_kpi {
     /// Cases that reached `path` (or a descendant of it, by path prefix) ÷ cases started.
     [[nodiscard]] double rate(std::string_view path) const noexcept;
     [[nodiscard]] std::size_t count(std::string_view path) const noexcept;
+    friend bool operator==(const procedure_kpi&, const procedure_kpi&) = default;
 };
 
 /// Responsibility fulfilment: of the cases in which `person` was accountable for at least
@@ -72,6 +76,7 @@ struct responsibility_kpi {
     [[nodiscard]] double rate() const noexcept {
         return cases ? static_cast<double>(fulfilled) / static_cast<double>(cases) : 1.0;
     }
+    friend bool operator==(const responsibility_kpi&, const responsibility_kpi&) = default;
 };
 
 /// All key figures of a journal, each list sorted by its names.
@@ -90,6 +95,8 @@ struct kpi_report {
                                                         std::string_view person) const noexcept;
     /// All people together: cases fulfilled ÷ cases, over one procedure.
     [[nodiscard]] double responsibility_rate(std::string_view procedure_name) const noexcept;
+    /// Reports are equal when every figure is (erasure must leave them so).
+    friend bool operator==(const kpi_report&, const kpi_report&) = default;
 };
 
 /// Compute the report. Entries must be in journal order.

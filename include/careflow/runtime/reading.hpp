@@ -7,6 +7,7 @@
 /// audit trail of who saw what.
 #pragma once
 
+#include <careflow/runtime/journal.hpp>
 #include <careflow/runtime/types.hpp>
 
 #include <string>
@@ -42,6 +43,34 @@ struct case_reading {
     [[nodiscard]] value get(std::string_view name) const;
     /// Was the variable shown?
     [[nodiscard]] bool shows(std::string_view name) const noexcept;
+};
+
+/// What a personal value in a journal entry reads as once its client is erased
+/// (`engine::erase_client`), in the engine's journal and in a store's: a store chains each
+/// journal line with its personal values in this form and keeps the whole line sealed apart.
+inline constexpr std::string_view erased = "[erased]";
+
+/// One case of a client's file (`engine::client_history`): what happened, when, and who
+/// was responsible — nothing personal.
+struct client_case {
+    case_id id = 0;
+    std::string procedure; ///< "name@version"
+    case_id parent = 0;    ///< the case that spawned it (0: started by the host)
+    time_point started;    ///< when it started
+    time_point ended;      ///< when it finished (not_a_date_time: not finished in these entries)
+    std::string state;     ///< the last state the entries (or the engine) show it in
+    bool held = false;     ///< does the engine still hold the case?
+    /// Each duty's assignee, as last assigned in the entries (or held by the live case).
+    std::vector<std::pair<std::string, std::string>> assignees;
+};
+
+/// A client's file as one reader may see it: every case linked to the client, in start
+/// order, and those cases' journal entries with personal values shown only where the
+/// reader may read them (as `engine::journal_for`).
+struct client_file {
+    std::string client;
+    std::vector<client_case> cases;
+    std::vector<journal_entry> entries;
 };
 
 } // namespace careflow

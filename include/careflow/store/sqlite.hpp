@@ -27,6 +27,12 @@ struct sqlite_options {
     std::size_t batch_inputs = 256;           ///< batch: commit after this many inputs
     std::chrono::milliseconds batch_time{50}; ///< batch: commit once the batch is this old
     bool create = true;                       ///< make a new store when the file does not exist
+    /// The host's keys: with them, personal values are sealed with AES-256-GCM under a data
+    /// key per client, wrapped by the ring's current key. Without them (nullptr) personal
+    /// values are still kept apart from the journal and case rows — so erasure destroys them
+    /// — but in clear; a store that holds sealed values cannot be read without its keys
+    /// (`careflow.store.missing_key`, or `careflow.store.bad_key` for wrong ones).
+    std::shared_ptr<const key_ring> keys = nullptr;
 };
 
 /// What `sqlite_store::verify` found of the journal's hash chain.
@@ -45,7 +51,7 @@ class sqlite_store final : public store {
 public:
     /// The schema this library writes (and the newest it reads). Opening a store of an
     /// older version migrates it, in one transaction, before anything else is written.
-    static constexpr int schema_version = 3;
+    static constexpr int schema_version = 4;
 
     /// Open (or create) the store at `path`. Throws `careflow::error`:
     /// `careflow.store.open_failed` (no such file and `create` is false, a folder that does
@@ -86,6 +92,14 @@ public:
     /// (docs/security.md); the first failing entry is named. An open batch is committed
     /// first. Throws `careflow.store.corrupt` only when SQLite cannot read the file.
     [[nodiscard]] journal_verification verify();
+    /// Re-wrap every client's data key under the key ring's current key (after adding a new
+    /// host key to the ring); the personal data itself is not touched. Returns how many
+    /// data keys moved; afterwards the older host keys may leave the ring. One transaction;
+    /// `careflow.store.missing_key` / `bad_key` (nothing changed) when a data key cannot be
+    /// opened with the ring.
+    std::size_t rotate_keys();
+    /// How many data keys the store holds under each host key id (for key management).
+    [[nodiscard]] std::vector<std::pair<std::string, std::size_t>> data_keys();
     /// The first journal position the store still holds (0 until lines are archived).
     [[nodiscard]] std::uint64_t journal_begin();
     /// Has an engine been written to this store? (False for a new, empty one, which
