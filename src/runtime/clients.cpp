@@ -71,6 +71,8 @@ result engine_impl::erase_client(std::string_view client, ticks t, std::uint32_t
         if (client.empty() || !client_ok(client))
             return reject(in, reason::bad_client,
                           "a client id is 1 to 128 bytes of printable text, not beginning 'case:'");
+        if (queue.next_due() <= t) advance(t); // a refusal is at its time too, like any input's
+        clock = std::max(clock, t);
         const auto& roles = actors[actor].roles;
         const bool may = std::any_of(roles.begin(), roles.end(), [&](const std::string& r) {
             return std::find(options.erasure_roles.begin(), options.erasure_roles.end(), r) !=
@@ -83,8 +85,6 @@ result engine_impl::erase_client(std::string_view client, ticks t, std::uint32_t
             return failed(reason::access_denied, "erasing a client's personal data needs an erasure role",
                           outcome::refused);
         }
-        if (queue.next_due() <= t) advance(t);
-        clock = std::max(clock, t);
         // The client's cases: those held, and those the journal in memory saw start.
         std::set<case_id> ids;
         for (std::uint32_t slot : ordered_slots()) {
