@@ -84,8 +84,8 @@ TEST_CASE("careflow run --keys seals personal data; export and history read it b
     CHECK_FALSE(any_of(no_keys.out + no_keys.err + bad.out + bad.err, zhuge));
 
     // A client's file: both cases' dates and people; values only for a reader allowed them.
-    const ran file = run_to_end(
-        {cli, "history", "--store", s.store, "--client", "C-7731", "--as", manager, "--keys", s.keys});
+    const ran file =
+        run_to_end({cli, "history", "--store", s.store, "--client", "C-7731", "--as", manager, "--keys", s.keys});
     INFO(file.err);
     REQUIRE(file.status == 0);
     const json f = json::parse(file.out);
@@ -96,8 +96,8 @@ TEST_CASE("careflow run --keys seals personal data; export and history read it b
     CHECK(f["cases"][0]["assignees"]["operator"] == "op-7");
     CHECK(all_of(file.out, zhuge));
     CHECK_FALSE(any_of(file.out, sima));
-    const ran hidden = run_to_end(
-        {cli, "history", "--store", s.store, "--client", "C-7731", "--as", agent, "--keys", s.keys});
+    const ran hidden =
+        run_to_end({cli, "history", "--store", s.store, "--client", "C-7731", "--as", agent, "--keys", s.keys});
     REQUIRE(hidden.status == 0);
     CHECK_FALSE(any_of(hidden.out, zhuge));
     CHECK(json::parse(hidden.out)["cases"].size() == 1);
@@ -129,8 +129,8 @@ TEST_CASE("careflow erase-client: only an erasure role; then the client is gone 
     CHECK(verified.out.find("journal verified:") == 0);
 
     // The erasure is in the journal: who, when, which client.
-    const ran lines = run_to_end(
-        {cli, "export", "--store", s.store, "--as", manager, "--keys", s.keys, "--format", "jsonl"});
+    const ran lines =
+        run_to_end({cli, "export", "--store", s.store, "--as", manager, "--keys", s.keys, "--format", "jsonl"});
     bool found = false;
     std::istringstream in(lines.out);
     for (std::string line; std::getline(in, line);) {
@@ -153,10 +153,10 @@ TEST_CASE("careflow erase-client: only an erasure role; then the client is gone 
                                    "--keys", s.keys, "--at", "yesterday"},
           std::vector<std::string>{cli, "erase-client", "--store", "sqlite:" + s.tmp.file("none.db"), "--client",
                                    "C-8842", "--as", manager},
-          std::vector<std::string>{cli, "history", "--store", s.store, "--client", "C-8842", "--as", manager,
-                                   "--keys", s.tmp.file("missing.json")},
-          std::vector<std::string>{cli, "history", "--store", s.store, "--client", "C-8842", "--as", manager,
-                                   "--keys", s.inputs}}) {
+          std::vector<std::string>{cli, "history", "--store", s.store, "--client", "C-8842", "--as", manager, "--keys",
+                                   s.tmp.file("missing.json")},
+          std::vector<std::string>{cli, "history", "--store", s.store, "--client", "C-8842", "--as", manager, "--keys",
+                                   s.inputs}}) {
         const ran r = run_to_end(args);
         INFO(args[1] << " " << r.err);
         CHECK(r.status == 2);

@@ -202,6 +202,10 @@ TEST_CASE("a client's history: the client's cases and entries, under the read ru
     CHECK(stranger_reads == 1); // the look itself
     CHECK_THROWS_WITH_AS((void)c.e.client_history("", manager, now), doctest::Contains("client id"), error);
     CHECK(c.e.client_history("C-999", manager, now).cases.empty());
+    // The looks replay (they move the clock).
+    clinic again;
+    again.e.replay(c.e.journal());
+    CHECK(again.e.snapshot() == c.e.snapshot());
 }
 
 TEST_CASE("erasing a client: personal values gone from the cases held and the journal, the rest unchanged") {
@@ -240,5 +244,42 @@ TEST_CASE("erasing a client: personal values gone from the cases held and the jo
     // The journal replays to the same engine, erasure included.
     clinic again;
     again.e.replay(after);
+    CHECK(again.e.snapshot() == c.e.snapshot());
+}
+
+TEST_CASE("a snapshot handed to a reader holds only what the reader may read, and is journaled") {
+    clinic c;
+    c.take(1, "C-100", "Li-Lei-7", "sleepless", t0); // no spaces: the text form escapes them
+    const time_point now = t0 + hours(1);
+    for (const auto format : {snapshot_format::text, snapshot_format::binary}) {
+        const std::string for_stranger = c.e.snapshot_for(stranger, now, format);
+        CHECK(for_stranger.find("Li-Lei-7") == std::string::npos);
+        CHECK(for_stranger.find("sleepless") == std::string::npos);
+        const std::string for_desk = c.e.snapshot_for(desk, now, format); // contact, not clinical
+        CHECK(for_desk.find("Li-Lei-7") != std::string::npos);
+        CHECK(for_desk.find("sleepless") == std::string::npos);
+        const std::string for_manager = c.e.snapshot_for(manager, now, format);
+        CHECK(for_manager == c.e.snapshot(format));
+        // Restored, a stranger's copy is a working engine with the values blank.
+        clinic copy;
+        copy.e.restore(for_stranger);
+        CHECK(copy.e.get(1).get<std::string>("name").empty());
+        CHECK(copy.e.get(1).get<std::int64_t>("visits") == 1);
+        CHECK(copy.e.get(1).path() == "talking");
+    }
+    int shown = 0, looks = 0;
+    for (const auto& x : c.e.journal()) {
+        if (x.kind != record_kind::read || x.event != "snapshot") continue;
+        if (x.id == 0)
+            ++looks; // a snapshot that showed nothing personal
+        else
+            ++shown;
+    }
+    CHECK(looks == 2); // the stranger's, text and binary
+    CHECK(shown == 6); // the desk's (the intake) and the manager's (the intake and its follow-up), twice each
+    CHECK_THROWS_WITH_AS((void)c.e.snapshot_for(manager, t0, snapshot_format::text),
+                         doctest::Contains("time went backwards"), error);
+    clinic again;
+    again.e.replay(c.e.journal());
     CHECK(again.e.snapshot() == c.e.snapshot());
 }

@@ -194,6 +194,7 @@ TEST_CASE("a sealed row changed, or moved to another row, does not open") {
         sqlite_store s(path, {.keys = ring});
         engine e = opened(s);
         call(e, 17, zhuge, t0);
+        call(e, 18, zhuge, t0 + hours(1)); // two sealed lines, under the same data key
     }
     sql(path, "UPDATE careflow_sealed SET body = (SELECT body FROM careflow_sealed WHERE kind = 1 ORDER BY at LIMIT 1) "
               "WHERE kind = 1 AND at = (SELECT max(at) FROM careflow_sealed WHERE kind = 1)");

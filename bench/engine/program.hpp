@@ -6,7 +6,9 @@
 
 namespace engine_bench {
 
-inline std::shared_ptr<const careflow::program> hotline() {
+/// With `personal`, the urgency (variable and field) is clinical personal data: a store
+/// then keeps it sealed apart (the store benchmark's `store_sealed`).
+inline std::shared_ptr<const careflow::program> hotline(bool personal = false) {
     using namespace careflow;
     using boost::posix_time::seconds;
     procedure_builder b{"hotline_call"};
@@ -14,8 +16,9 @@ inline std::shared_ptr<const careflow::program> hotline() {
         .event("ring")
         .event("answer")
         .event("hang_up")
-        .event("assess", {{"urgency", value_type::integer, {}}})
+        .event("assess", {{"urgency", value_type::integer, {}, personal ? sensitivity::clinical : sensitivity::none}})
         .event("resolve");
+    if (personal) b.personal("urgency", sensitivity::clinical);
     b.state("call").initial("ringing");
     b.state("ringing").parent("call").every(seconds(5), "ring", 3);
     b.state("talking").parent("call").initial("assessment");

@@ -6,6 +6,10 @@
 //   sqlite_floor_batch a plain program writing the very rows the store wrote (captured from
 //                      the same run) with the same prepared statements, a savepoint per input
 //                      and a commit every 256 inputs: SQLite's cost alone, no engine.
+//   store_sealed       store_batch with the urgency (variable and assess field) personal and a
+//                      key ring: every assessment's case record and journal line also sealed
+//                      with AES-256-GCM under the case's own data key (made, wrapped, stored
+//                      at its first personal value), against store_batch (both hash the chain).
 //   store_per_input    2,000 inputs of the same calls in per-input mode (a committed,
 //                      fsync'd transaction each), against
 //   fsync_floor        2,000 single-row committed transactions on a file of the same settings.
@@ -58,7 +62,8 @@ void remove_store(const std::string& path) {
 
 // The engine scenario's inputs on an engine (the clock moves 100 ms every 1,000 inputs).
 struct driver {
-    std::shared_ptr<const program> p = engine_bench::hotline();
+    std::shared_ptr<const program> p;
+    explicit driver(bool personal = false) : p(engine_bench::hotline(personal)) {}
     std::array<value, 4> urgency{value(0), value(1), value(2), value(3)};
     std::array<event_index, 4> events{*p->find_event("answer"), *p->find_event("assess"), *p->find_event("resolve"),
                                       *p->find_event("hang_up")};
@@ -102,13 +107,19 @@ sqlite_options batched() {
     return o;
 }
 
-void store_batch(benchmark::State& state) {
-    const driver d;
+void batch_run(benchmark::State& state, bool sealed) {
+    const driver d(sealed);
+    sqlite_options o = batched();
+    if (sealed) {
+        auto ring = std::make_shared<key_ring>();
+        ring->add("bench", key_ring::random_key());
+        o.keys = ring;
+    }
     for (auto _ : state) {
         const std::string path = scratch().file("batch.db");
         remove_store(path);
         {
-            sqlite_store s(path, batched());
+            sqlite_store s(path, o);
             engine e;
             e.open(s);
             d.start_all(e, cases());
@@ -122,6 +133,9 @@ void store_batch(benchmark::State& state) {
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * the_inputs().size()));
 }
+
+void store_batch(benchmark::State& state) { batch_run(state, false); }
+void store_sealed(benchmark::State& state) { batch_run(state, true); }
 
 // SQLite alone writing what the store wrote: the same statements, savepoints and commits.
 class floor_writer {
@@ -356,6 +370,7 @@ void recovery_sizes(benchmark::internal::Benchmark* b) {
 } // namespace
 
 BENCHMARK(store_batch)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(store_sealed)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(sqlite_floor_batch)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(store_per_input)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(fsync_floor)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);

@@ -104,11 +104,11 @@ const installed& read_shape(reader& r, const engine_impl& e);
 
 /// One case: its place, the variables not at their initial value, assignees, the clocks
 /// started, the timer slots in use (with arming numbers when pending), its children and
-/// its client. `table` maps installed program indexes to those the bytes name. Without
-/// `personal`, personal variables are written as if at their initial values (a store's
-/// case row, whose whole form it keeps sealed apart).
+/// its client. `table` maps installed program indexes to those the bytes name. A personal
+/// variable whose item bit is not in `shown` is written as if at its initial value (0: a
+/// store's case row, whose whole form it keeps sealed apart; a reader's snapshot).
 void put_case(writer& w, const engine_impl& e, const case_data& c, const std::vector<std::uint16_t>& table,
-              bool personal = true);
+              std::uint64_t shown = ~std::uint64_t{0});
 /// Does any personal variable of `c` differ from its initial value?
 bool holds_personal(const engine_impl& e, const case_data& c);
 /// Where a case's client is in bytes `get_case` reads: not there (a binary snapshot of

@@ -5,6 +5,8 @@
 #include "binary_codec.hpp"
 #include "restore.hpp"
 
+#include "../detail/cells.hpp"
+
 #include <careflow/error.hpp>
 #include <careflow/runtime/codes.hpp>
 #include <careflow/runtime/reading.hpp>
@@ -29,6 +31,19 @@ std::string header_of(const engine_impl& e) {
     writer w(out);
     w.put(header_version), w.put(e.clock), w.put(e.next_spawn), w.put(e.queue.next_seq()), w.put(e.next_seq);
     return out;
+}
+
+// A start's variable at its declared initial value is the procedure's, not the client's:
+// nothing to seal (a case started blank gets no data key until something personal is said).
+bool at_initial(const program& p, const journal_entry& x, const value& v, std::string_view name) {
+    if (x.kind != record_kind::start || x.result != outcome::applied) return false;
+    const auto i = p.find_variable(name);
+    if (!i) return false;
+    const program_variable& d = p.variables()[*i];
+    if (d.type == value_type::text)
+        return v.type() == value_type::text && std::get<std::string>(v.get()) == d.initial_text;
+    cell c{};
+    return to_cell(v, d.type, d.symbols, c) && c.i == d.initial.i;
 }
 
 std::string journal_line(const journal_entry& x) {
@@ -165,10 +180,10 @@ void engine_impl::persist(std::size_t first_record) {
         if (!c.live) continue;
         stored_case sc{c.id, c.seq, {}, {}, {}};
         writer out(sc.state);
-        put_case(out, *this, c, numbers, false);
+        put_case(out, *this, c, numbers, 0);
         if (holds_personal(*this, c)) { // the whole record, for the store to keep sealed
             writer whole(sc.personal);
-            put_case(whole, *this, c, numbers, true);
+            put_case(whole, *this, c, numbers);
             sc.owner = owner_of(c.id, c.client);
         }
         w.cases.push_back(std::move(sc));
@@ -182,10 +197,15 @@ void engine_impl::persist(std::size_t first_record) {
         std::string line = journal_line(x);
         // A line with personal values is chained with each `erased`, as it reads once its
         // client is erased; the store keeps the whole line sealed apart.
-        const auto items = value_items(x, rec.prog == 0xFFFF ? nullptr : &programs[rec.prog]);
+        const installed* known = rec.prog == 0xFFFF ? nullptr : &programs[rec.prog];
+        const auto items = value_items(x, known);
         bool personal = false;
-        for (std::size_t k = 0; k < items.size(); ++k)
-            if (items[k] != no_index) x.values[k].second = value(std::string(erased)), personal = true;
+        for (std::size_t k = 0; k < items.size(); ++k) {
+            auto& [name, v] = x.values[k];
+            if (items[k] == no_index || (known && at_initial(*known->p, x, v, name))) continue;
+            v = value(std::string(erased));
+            personal = true;
+        }
         if (personal) {
             w.personal.push_back({i, owner_of(x.id, x.client), std::move(line)});
             line = journal_line(x);

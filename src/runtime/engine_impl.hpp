@@ -350,6 +350,7 @@ struct engine_impl {
     /// With `client`: a look at that client's file (the read entries say "history").
     std::vector<journal_entry> journal_for(std::span<const journal_entry> entries, ticks t, std::uint32_t actor,
                                            std::string_view client = {});
+    std::string snapshot_for(ticks t, std::uint32_t actor, snapshot_format format);
     // ---- client files (clients.cpp) ----
     result erase_client(std::string_view client, ticks t, std::uint32_t actor);
     client_file client_history(std::string_view client, std::span<const journal_entry> entries, ticks t,

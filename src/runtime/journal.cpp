@@ -154,6 +154,7 @@ journal_entry engine_impl::entry(const record& r) const {
         // The text is "shown,items|refused,items": each personal item, true when shown.
         if (r.sub == 1) e.event = "export";
         if (r.sub == 2) e.event = "history";
+        if (r.sub == 3) e.event = "snapshot";
         if (r.text && r.given == 0) {
             const std::string& text = journal_texts[payloads[r.text - 1].texts];
             e.detail.clear();

@@ -2,6 +2,7 @@
 // rules against the case's state and assignees), the reader view (`engine::read`) and the
 // journal as a reader may see it (`engine::journal_for`), each journaled as a `read` input.
 #include "engine_impl.hpp"
+#include "restore.hpp"
 
 #include "../detail/cells.hpp"
 #include "../program/read_rules.hpp"
@@ -237,7 +238,60 @@ std::vector<journal_entry> engine_impl::journal_for(std::span<const journal_entr
     return out;
 }
 
+std::string engine_impl::snapshot_for(ticks t, std::uint32_t actor, snapshot_format format) {
+    record in = input_record(record_kind::read, 0, t, actor);
+    in.sub = 3; // a snapshot
+    if (busy) {
+        const result r = reject(in, reason::reentrant_input, reentrant_message);
+        throw error(r.code, r.reason);
+    }
+    std::string out;
+    const result r = top_level([&] {
+        std::string why;
+        if (const reason code = precheck(in, t, why); code != reason::none) return reject(in, code, why);
+        if (queue.next_due() <= t) advance(t);
+        clock = std::max(clock, t);
+        std::vector<std::uint64_t> shown(slots.size(), 0);
+        bool any = false;
+        for (const std::uint32_t slot : ordered_slots()) {
+            const case_data& c = slots[slot];
+            const program& p = prog_of(c);
+            shown[slot] = readable(&c, c.prog, actor);
+            std::string text; // the personal items whose values the snapshot shows
+            for (const auto& item : p.personal_items()) {
+                const auto bit = static_cast<std::size_t>(&item - p.personal_items().data());
+                if (item.variable == no_index || (shown[slot] >> bit & 1U) == 0) continue;
+                const auto& v = p.variables()[item.variable];
+                const bool set = v.type == value_type::text ? c.texts[v.text_slot] != v.initial_text
+                                                            : c.vars[item.variable].i != v.initial.i;
+                if (set) text += (text.empty() ? "" : ",") + item.name;
+            }
+            if (text.empty()) continue;
+            record rd = in;
+            rd.id = c.id;
+            rd.prog = c.prog;
+            rd.from = rd.to = c.state;
+            rd.text = store_text(text + "|");
+            log(rd);
+            any = true;
+        }
+        if (!any) log(in);
+        out =
+            format == snapshot_format::binary ? write_binary_snapshot(*this, shown) : write_text_snapshot(*this, shown);
+        result ok;
+        ok.kind = outcome::applied;
+        return ok;
+    });
+    if (r.kind == outcome::error) throw error(r.code, r.reason);
+    return out;
+}
+
 } // namespace detail
+
+std::string engine::snapshot_for(const actor& reader, time_point now, snapshot_format format) {
+    return impl_->snapshot_for(now.is_special() ? no_time : to_ticks(now), impl_->actor_of(reader.id, reader.roles),
+                               format);
+}
 
 void engine::allow_read(std::string_view procedure, const read_rule& rule) {
     std::vector<std::pair<detail::installed*, detail::host_read_rule>> compiled;

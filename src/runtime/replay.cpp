@@ -49,7 +49,8 @@ std::size_t engine::replay(std::span<const journal_entry> entries) {
             break;
         }
         case record_kind::read: {
-            if (e.event == "export") { // what was exported is not in the journal: the clock is
+            if (e.event == "export" || e.event == "history" ||
+                e.event == "snapshot") { // what was shown is not in the journal: the clock is
                 r = advance(at);
                 if (e.result == outcome::applied) break;
                 continue;

@@ -95,6 +95,9 @@ inline void rearm(engine_impl& e, std::uint32_t slot, std::uint16_t index, std::
 /// returns nothing built when the bytes are not one.
 std::unique_ptr<engine_impl> read_binary_snapshot(const engine_impl& from, std::string_view bytes);
 /// The binary snapshot of `e`.
-std::string write_binary_snapshot(const engine_impl& e);
+/// The snapshots; with `shown` (by slot: the personal items a reader may read), each
+/// personal variable not shown is written at its initial value.
+std::string write_binary_snapshot(const engine_impl& e, std::span<const std::uint64_t> shown = {});
+std::string write_text_snapshot(const engine_impl& e, std::span<const std::uint64_t> shown = {});
 
 } // namespace careflow::detail

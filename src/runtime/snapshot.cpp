@@ -65,8 +65,11 @@ void split_line(const char*& p, const char* const end, std::vector<std::string_v
 } // namespace
 
 std::string engine::snapshot(snapshot_format format) const {
-    if (format == snapshot_format::binary) return detail::write_binary_snapshot(*impl_);
-    const auto& e = *impl_;
+    return format == snapshot_format::binary ? detail::write_binary_snapshot(*impl_)
+                                             : detail::write_text_snapshot(*impl_);
+}
+
+std::string detail::write_text_snapshot(const detail::engine_impl& e, std::span<const std::uint64_t> shown) {
     fmt::memory_buffer out;
     out.reserve(64 + e.index.size() * 640); // about what a case takes: grow once, not by doubling
     auto put = [&](std::string_view sv) { out.append(sv.data(), sv.data() + sv.size()); };
@@ -121,6 +124,9 @@ std::string engine::snapshot(snapshot_format format) const {
             const auto& v = p.variables()[i];
             if (v.type == value_type::text ? c.texts[v.text_slot] == v.initial_text : c.vars[i].i == v.initial.i)
                 continue; // (bit for bit: a real -0.0 is not the initial 0.0)
+            if (const auto item = p.item_of(static_cast<var_index>(i));
+                !shown.empty() && item != no_index && (shown[slot] >> item & 1U) == 0)
+                continue; // a personal value this snapshot's reader may not read
             put("var ");
             esc(v.name);
             // The value as encode_value writes it; integers, times, durations and booleans

@@ -103,12 +103,13 @@ bool holds_personal(const engine_impl& e, const case_data& c) {
 }
 
 void put_case(writer& w, const engine_impl& e, const case_data& c, const std::vector<std::uint16_t>& table,
-              bool personal) {
+              std::uint64_t shown) {
     const program& p = e.prog_of(c);
     w.put(c.id), w.put(table[c.prog]), w.put(c.state), w.put(c.started_at), w.put(c.entered_at), w.put(c.parent);
     // As in the text: variables at their initial value and clocks never started are left out.
     const auto written = [&](std::size_t i) {
-        return changed(p, c, i) && (personal || p.item_of(static_cast<var_index>(i)) == no_index);
+        const std::uint16_t item = p.item_of(static_cast<var_index>(i));
+        return changed(p, c, i) && (item == no_index || (shown >> item & 1U) != 0);
     };
     std::uint16_t n = 0;
     for (std::size_t i = 0; i < p.variables().size(); ++i) n += written(i);
@@ -225,7 +226,7 @@ void get_case(reader& r, std::string_view whole, engine_impl& e, const std::vect
     }
 }
 
-std::string write_binary_snapshot(const engine_impl& e) {
+std::string write_binary_snapshot(const engine_impl& e, std::span<const std::uint64_t> shown) {
     std::string out;
     out.reserve(256 + e.index.size() * 200);
     writer w(out);
@@ -258,7 +259,8 @@ std::string write_binary_snapshot(const engine_impl& e) {
         for (const auto& role : who.roles) w.str(role);
     }
     w.put(static_cast<std::uint64_t>(order.size()));
-    for (std::uint32_t slot : order) put_case(w, e, e.slots[slot], table);
+    for (std::uint32_t slot : order)
+        put_case(w, e, e.slots[slot], table, shown.empty() ? ~std::uint64_t{0} : shown[slot]);
     return out;
 }
 

@@ -1,5 +1,6 @@
 // Fuzz target: a structured driver of engine calls on the shipped procedures. The bytes
-// choose the calls (start, dispatch by name and typed, assign, advance, erase, options, reads,
+// choose the calls (start with or without a client, dispatch by name and typed, assign,
+// advance, erase, options, reads, a client's file and its erasure,
 // inputs with time going backwards) and their arguments, good and bad. After every call:
 // the outcome's code is one the engine documents, and an input that was not applied
 // changed nothing. At the end: snapshot -> restore -> snapshot is identical (text and
@@ -35,12 +36,12 @@ const std::set<std::string_view>& refusal_codes() {
 }
 
 const std::set<std::string_view>& error_codes() {
-    static const std::set<std::string_view> s{codes::unknown_case,     codes::unknown_event,    codes::bad_payload,
-                                              codes::time_backwards,   codes::bad_time,         codes::duplicate_case,
-                                              codes::unknown_program,  codes::unknown_calendar, codes::unknown_duty,
-                                              codes::unknown_variable, codes::unknown_actor,    codes::reserved_actor,
-                                              codes::reentrant_input,  codes::not_finished,     codes::action_failed,
-                                              codes::unbound_action,   codes::eventless_loop,   codes::spawn_failed};
+    static const std::set<std::string_view> s{
+        codes::unknown_case,    codes::unknown_event,    codes::bad_payload,     codes::time_backwards,
+        codes::bad_time,        codes::duplicate_case,   codes::unknown_program, codes::unknown_calendar,
+        codes::unknown_duty,    codes::unknown_variable, codes::unknown_actor,   codes::reserved_actor,
+        codes::reentrant_input, codes::not_finished,     codes::action_failed,   codes::unbound_action,
+        codes::eventless_loop,  codes::spawn_failed,     codes::bad_client};
     return s;
 }
 
@@ -125,8 +126,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 const auto& v = p->variables()[in.byte() % p->variables().size()];
                 vars.set(in.byte() % 13 == 0 ? std::string("no_such") : v.name, any_value(in, v.type, v.symbols));
             }
-            r = in.byte() % 4 == 0 ? e.start(p->name(), 1 + in.byte() % 8, vars, now, who)
-                                   : e.start(p, 1 + in.byte() % 8, vars, now, who);
+            static const std::array<std::string, 4> clients{"", "C-1", "C-2", "case:9"}; // the last is refused
+            const std::string& client = clients[in.byte() % clients.size()];
+            r = in.byte() % 4 == 0 ? e.start(p->name(), 1 + in.byte() % 8, vars, now, who, client)
+                                   : e.start(p, 1 + in.byte() % 8, vars, now, who, client);
+            fuzz::require(client != "case:9" || r.code == codes::bad_client || r.code == codes::time_backwards ||
+                              r.code == codes::reserved_actor || r.code == codes::unknown_program,
+                          "a client id beginning 'case:' was accepted");
             break;
         }
         case 1:
@@ -178,7 +184,41 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             break;
         case 6: { // what may this actor do, or read: reads only (a read journals itself and moves the clock)
             const case_id id = pick_case();
-            if (in.byte() % 2 == 0) {
+            const std::uint8_t how = in.byte();
+            if (how % 5 == 0) { // a client's file, or its erasure
+                const std::string client = how % 2 == 0 ? "C-1" : "C-2";
+                if (how % 3 == 0) {
+                    try {
+                        const client_file f = e.client_history(client, who, now);
+                        for (const auto& c : f.cases)
+                            fuzz::require(!e.contains(c.id) || e.get(c.id).client() == client,
+                                          "a client's file holds another client's case");
+                    } catch (const careflow::error& x) { // a refused look throws its code
+                        fuzz::require(x.id() == codes::reserved_actor, "client_history threw something unexpected");
+                    }
+                    r.kind = outcome::applied; // a look: no result of its own
+                    changed_allowed = true;
+                    break;
+                }
+                r = e.erase_client(client, now, who);
+                const bool may = std::find(who.roles.begin(), who.roles.end(), "manager") != who.roles.end();
+                fuzz::require(r.applied() == (may && who.id != "system") || r.code == codes::reserved_actor,
+                              "erase_client decided against the erasure roles");
+                if (r.applied())
+                    for (const case_id c : e.cases_of(client)) {
+                        const case_view v = e.get(c);
+                        for (const auto& item : v.prog().personal_items()) {
+                            if (item.variable == no_index) continue;
+                            const auto& decl = v.prog().variables()[item.variable];
+                            if (decl.type == value_type::text)
+                                fuzz::require(v.get<std::string>(item.name) == decl.initial_text,
+                                              "an erased client's case kept a personal value");
+                        }
+                    }
+                changed_allowed = true;
+                break;
+            }
+            if (how % 2 == 0) {
                 std::vector<std::string> asked;
                 if (const program* p = program_of(id); p && in.byte() % 2 == 0)
                     asked.push_back(p->variables()[in.byte() % p->variables().size()].name);

@@ -1,8 +1,9 @@
-// Fuzz target: a store file of any bytes (seeded with real small stores: schema 3, one of
-// schema 2, one whose journal was archived). Opening it, verifying its journal's chain
-// and opening an engine on it may only throw careflow::error; a verification that passes
-// has a 64-digit head (or none with no entries), one that fails names an entry and why;
-// and verifying twice gives the same answer.
+// Fuzz target: a store file of any bytes (seeded with real small stores: schema 4 with
+// personal data sealed under the key below, schema 3, one of schema 2, one whose journal
+// was archived). Opening it, verifying its journal's chain and opening an engine on it —
+// without a key ring, and with the ring the sealed seed was written with — may only throw
+// careflow::error; a verification that passes has a 64-digit head (or none with no
+// entries), one that fails names an entry and why; and verifying twice gives the same answer.
 #include "fuzz_setup.hpp"
 
 #include <careflow/store/sqlite.hpp>
@@ -41,6 +42,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         } catch (const careflow::error&) {
             fuzz::require(v.why == "unreadable", "verify threw only the second time");
         }
+        engine e;
+        fuzz::setup(e);
+        e.open(s);
+    } catch (const careflow::error&) {
+    }
+    try { // with the key: the sealed rows open (or are typed errors), and the journal reads
+        static const auto ring = [] {
+            auto r = std::make_shared<key_ring>();
+            r->add_hex("fuzz", "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+            return r;
+        }();
+        sqlite_store s(path, {.create = false, .keys = ring});
+        (void)s.journal(0, 64);
         engine e;
         fuzz::setup(e);
         e.open(s);

@@ -395,6 +395,14 @@ public:
     /// that add variables or clocks), or binary (indexes, two to three times faster to
     /// restore, for the same program definitions only). `restore` reads either.
     [[nodiscard]] std::string snapshot(snapshot_format format = snapshot_format::text) const;
+    /// A snapshot to hand to `reader` (a caseload copied out for review, a test
+    /// environment): `snapshot(format)` with each personal variable the reader may not read
+    /// now written at its initial value, so neither the snapshot nor an engine restored from
+    /// it holds it. An input: advances to `now`, and journals a `read` entry (event
+    /// "snapshot") for each case whose personal values it shows, or one for the snapshot
+    /// itself. Throws `careflow::error` for a refused input (time going backwards, ...).
+    [[nodiscard]] std::string snapshot_for(const actor& reader, time_point now,
+                                           snapshot_format format = snapshot_format::text);
     /// Replace this engine's state with a snapshot. Programs, calendars and bindings must
     /// already be installed. Entry actions are not re-run. On any problem throws
     /// `careflow::error` ("careflow.snapshot.*") and leaves the engine as it was.
