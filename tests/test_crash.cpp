@@ -86,7 +86,9 @@ std::string make_stream(std::uint64_t seed, int count) {
             in["procedure"] = name;
             in["variables"] = ordered_json::object();
             in["actor"] = actor_json(who);
-            (void)e.start(name, id, {}, now, who);
+            const std::string client = rng() % 3 == 0 ? std::string() : "C-" + std::to_string(rng() % 25);
+            if (!client.empty()) in["client"] = client;
+            (void)e.start(name, id, {}, now, who, client);
         } else if (roll < 20) {
             now += hours(static_cast<long>(rng() % 72));
             in["at"] = iso(now);
@@ -185,11 +187,18 @@ TEST_CASE("killed with SIGKILL at random moments, careflow run loses no acknowle
     CHECK(ref_journal.find("breached") != std::string::npos);
 
     std::mt19937_64 rng(7);
-    for (const std::string mode : {"input", "batch"}) {
-        CAPTURE(mode);
-        const std::string store = "sqlite:" + tmp.file("crash-" + mode + ".db");
-        const std::vector<std::string> args{cli,      "run", "--builtin", "--store", store,
-                                            "--sync", mode,  "--inputs",  stream};
+    // The third run seals personal data with a key ring (batch mode): data keys are made
+    // and stored under the kills too.
+    const std::string key_file = tmp.file("keys.json");
+    std::ofstream(key_file) << R"({"keys":[{"id":"k","key":")" << std::string(64, 'a') << R"("}]})";
+    for (const std::string run : {"input", "batch", "sealed"}) {
+        CAPTURE(run);
+        const std::string mode = run == "input" ? "input" : "batch";
+        const std::string store = "sqlite:" + tmp.file("crash-" + run + ".db");
+        std::vector<std::string> keyed;
+        if (run == "sealed") keyed = {"--keys", key_file};
+        std::vector<std::string> args{cli, "run", "--builtin", "--store", store, "--sync", mode, "--inputs", stream};
+        args.insert(args.end(), keyed.begin(), keyed.end());
         std::size_t acked = 0; // lines acknowledged so far (always a prefix of the stream)
         int killed = 0, mid_recovery = 0;
         // Every line printed, checked against the first print of its key and the reference.
@@ -221,19 +230,22 @@ TEST_CASE("killed with SIGKILL at random moments, careflow run loses no acknowle
             acked = std::max(acked, seen);
             ++killed;
         }
-        const ran last = run_to_end({cli, "run", "--builtin", "--store", store, "--sync", mode, "--inputs", stream,
-                                     "--journal", tmp.file(mode + ".journal")});
+        std::vector<std::string> to_end = args;
+        to_end.insert(to_end.end(), {"--journal", tmp.file(run + ".journal")});
+        const ran last = run_to_end(to_end);
         REQUIRE(last.status == 0);
         const auto lines = lines_of(last.out);
         REQUIRE(lines.size() == keys.size());
         for (std::size_t i = 0; i < lines.size(); ++i) check_line(i, lines[i]);
-        MESSAGE(mode << ": " << killed << " kills (" << mid_recovery << " during recovery), " << acked
-                     << " inputs acknowledged before the last kill");
+        MESSAGE(run << ": " << killed << " kills (" << mid_recovery << " during recovery), " << acked
+                    << " inputs acknowledged before the last kill");
         CHECK(killed == kills);
         // The store is the never-interrupted run, exactly.
-        const ran state = run_to_end({cli, "inspect", "--store", store, "--json"});
+        std::vector<std::string> inspect{cli, "inspect", "--store", store, "--json"};
+        inspect.insert(inspect.end(), keyed.begin(), keyed.end());
+        const ran state = run_to_end(inspect);
         REQUIRE(state.status == 0);
         CHECK(state.out == bytes_of(tmp.file("ref.json")));
-        CHECK(bytes_of(tmp.file(mode + ".journal")) == ref_journal);
+        CHECK(bytes_of(tmp.file(run + ".journal")) == ref_journal);
     }
 }

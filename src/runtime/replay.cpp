@@ -6,12 +6,45 @@
 
 #include <careflow/error.hpp>
 
+#include <set>
+
 namespace careflow {
 
+namespace {
+
+// Codes of inputs rejected before anything changed (not even the clock).
+bool rejected_first(std::string_view code) {
+    for (const std::string_view c :
+         {codes::bad_payload, codes::unknown_variable, codes::unknown_event, codes::unknown_case, codes::duplicate_case,
+          codes::bad_client, codes::unknown_program, codes::unknown_calendar, codes::unknown_duty,
+          codes::time_backwards, codes::bad_time, codes::reserved_actor, codes::unknown_actor, codes::not_finished})
+        if (code == c) return true;
+    return false;
+}
+
+} // namespace
+
 std::size_t engine::replay(std::span<const journal_entry> entries) {
+    // The clients erased in these entries, and their cases (spawned ones start with the client).
+    std::set<std::string, std::less<>> erased_clients;
+    for (const auto& e : entries)
+        if (e.kind == record_kind::erase && e.event == "client" && e.result == outcome::applied)
+            erased_clients.insert(e.client);
+    std::set<case_id> erased_cases;
+    if (!erased_clients.empty())
+        for (const auto& e : entries)
+            if (e.kind == record_kind::start && e.result == outcome::applied && erased_clients.count(e.client) != 0)
+                erased_cases.insert(e.id);
     std::size_t n = 0;
     for (const auto& e : entries) {
         if (!e.input()) continue;
+        // An input of an erased client's: its values may be gone. One rejected before it
+        // changed anything is skipped (with its values erased it might not be rejected
+        // again); another is replayed with what is left, unchecked.
+        const bool erased =
+            (e.kind == record_kind::start && erased_clients.count(e.client) != 0) ||
+            (e.kind != record_kind::erase && e.kind != record_kind::advance && erased_cases.count(e.id) != 0);
+        if (erased && e.result == outcome::error && rejected_first(e.code)) continue;
         // Inputs refused for an actor_ref the engine never made, or for calling the engine
         // back from a callback, changed nothing and cannot be made again as they were.
         // (An instant that was not finite, bad_time, is not in the journal to give again.)
@@ -63,6 +96,7 @@ std::size_t engine::replay(std::span<const journal_entry> entries) {
         default: continue;
         }
         ++n;
+        if (erased) continue;
         auto diverged = [&](const std::string& what) {
             return error(codes::replay_diverged, "input " + std::to_string(n) + " (" + std::string(to_string(e.kind)) +
                                                      " " + e.event + " on case " + std::to_string(e.id) + ") " + what);

@@ -269,15 +269,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     from_binary.restore(bytes);
     fuzz::require(from_binary.snapshot() == snap, "binary snapshot -> restore differs");
     fuzz::require(from_binary.snapshot(snapshot_format::binary) == bytes, "binary -> restore -> binary differs");
+    // Exact replay holds for a journal without erasures; across one, the erased client's
+    // cases replay from what is left (engine::replay), which may go another way.
+    const auto journal = e.journal();
+    const bool erasures = std::any_of(journal.begin(), journal.end(), [](const journal_entry& x) {
+        return x.kind == record_kind::erase && x.event == "client" && x.result == outcome::applied;
+    });
     engine replayed;
     fuzz::setup(replayed);
     try {
-        replayed.replay(e.journal());
+        replayed.replay(journal);
     } catch (const careflow::error& x) {
+        if (erasures && x.id() == codes::replay_diverged) return 0;
         std::fprintf(stderr, "%s\n", x.what());
         fuzz::broken("replaying the engine's own journal diverged");
     }
-    fuzz::require(without_actor_lines(replayed.snapshot()) == without_actor_lines(snap),
-                  "restore + replay differs from the live engine");
+    if (!erasures)
+        fuzz::require(without_actor_lines(replayed.snapshot()) == without_actor_lines(snap),
+                      "restore + replay differs from the live engine");
     return 0;
 }

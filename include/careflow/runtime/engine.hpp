@@ -411,7 +411,11 @@ public:
     /// order. Returns how many inputs were replayed; throws `careflow::error`
     /// ("careflow.replay.diverged") if an input's outcome, code or resulting state differs
     /// from the recorded one. Inputs refused as `unknown_actor` or `reentrant_input`
-    /// changed nothing and are skipped.
+    /// changed nothing and are skipped. Across an erasure (`erase_client` among the
+    /// entries) the erased client's personal values are gone from their entries: their
+    /// rejected inputs (which changed nothing) are skipped, their other inputs are replayed
+    /// with what is left and not checked — a step that depended on an erased value may go
+    /// another way — so only a journal without erasures replays exactly.
     std::size_t replay(std::span<const journal_entry> entries);
 
 private:
