@@ -132,7 +132,10 @@ TEST_CASE("archiving moves the chain's anchor; a store migrated from schema 2 is
     fill(old, 150);
     const std::string head = verified(old).head;
     sql(old, "DROP TABLE careflow_chain; ALTER TABLE careflow_journal DROP COLUMN hash; "
-             "DROP TABLE careflow_sealed; DROP TABLE careflow_data_keys; "
+
+             "ALTER TABLE careflow_cases DROP COLUMN owner; ALTER TABLE careflow_cases DROP COLUMN personal; "
+             "ALTER TABLE careflow_journal DROP COLUMN owner; ALTER TABLE careflow_journal DROP COLUMN personal; "
+             "DROP TABLE careflow_data_keys; "
              "UPDATE careflow_meta SET value = '2' WHERE key = 'schema_version'");
     const auto migrated = verified(old);
     CHECK(migrated.ok);

@@ -179,7 +179,10 @@ TEST_CASE("a version-1 store is migrated when opened, and goes on as the same en
     // What version 1 held: the same tables without the keys (nor the chain of version 3, nor the
     // sealed rows of version 4).
     sql(path, "DROP TABLE careflow_keys; DROP TABLE careflow_chain; ALTER TABLE careflow_journal DROP COLUMN hash; "
-              "DROP TABLE careflow_sealed; DROP TABLE careflow_data_keys; "
+
+              "ALTER TABLE careflow_cases DROP COLUMN owner; ALTER TABLE careflow_cases DROP COLUMN personal; "
+              "ALTER TABLE careflow_journal DROP COLUMN owner; ALTER TABLE careflow_journal DROP COLUMN personal; "
+              "DROP TABLE careflow_data_keys; "
               "UPDATE careflow_meta SET value = '1' WHERE key = 'schema_version'");
     {
         sqlite_store s(path);

@@ -7,9 +7,12 @@
 //                      the same run) with the same prepared statements, a savepoint per input
 //                      and a commit every 256 inputs: SQLite's cost alone, no engine.
 //   store_sealed       store_batch with the urgency (variable and assess field) personal and a
-//                      key ring: every assessment's case record and journal line also sealed
-//                      with AES-256-GCM under the case's own data key (made, wrapped, stored
-//                      at its first personal value), against store_batch (both hash the chain).
+//                      key ring: from each assessment on, the case's personal part and the
+//                      line's values sealed with AES-256-GCM into the same rows (the cases have
+//                      no client: one shared data key), against store_batch (both hash the chain).
+//   store_sealed_clients  the same with every case its own client: a data key made, wrapped and
+//                      stored at each case's first personal value (100,000 keys) — the one-off
+//                      cost of a new client.
 //   store_per_input    2,000 inputs of the same calls in per-input mode (a committed,
 //                      fsync'd transaction each), against
 //   fsync_floor        2,000 single-row committed transactions on a file of the same settings.
@@ -63,12 +66,14 @@ void remove_store(const std::string& path) {
 // The engine scenario's inputs on an engine (the clock moves 100 ms every 1,000 inputs).
 struct driver {
     std::shared_ptr<const program> p;
-    explicit driver(bool personal = false) : p(engine_bench::hotline(personal)) {}
+    bool clients = false; // each case its own client
+    explicit driver(bool personal = false, bool own_clients = false)
+        : p(engine_bench::hotline(personal)), clients(own_clients) {}
     std::array<value, 4> urgency{value(0), value(1), value(2), value(3)};
     std::array<event_index, 4> events{*p->find_event("answer"), *p->find_event("assess"), *p->find_event("resolve"),
                                       *p->find_event("hang_up")};
     void start_all(engine& e, std::size_t n) const {
-        for (std::size_t c = 0; c < n; ++c) e.start(p, c, {}, t0, op);
+        for (std::size_t c = 0; c < n; ++c) e.start(p, c, {}, t0, op, clients ? "C-" + std::to_string(c) : "");
     }
     /// The scenario's inputs that name a case below `n`, at most `limit` of them.
     void run(engine& e, std::size_t n, std::size_t limit = SIZE_MAX) const {
@@ -107,8 +112,8 @@ sqlite_options batched() {
     return o;
 }
 
-void batch_run(benchmark::State& state, bool sealed) {
-    const driver d(sealed);
+void batch_run(benchmark::State& state, bool sealed, bool clients = false) {
+    const driver d(sealed, clients);
     sqlite_options o = batched();
     if (sealed) {
         auto ring = std::make_shared<key_ring>();
@@ -136,6 +141,7 @@ void batch_run(benchmark::State& state, bool sealed) {
 
 void store_batch(benchmark::State& state) { batch_run(state, false); }
 void store_sealed(benchmark::State& state) { batch_run(state, true); }
+void store_sealed_clients(benchmark::State& state) { batch_run(state, true, true); }
 
 // SQLite alone writing what the store wrote: the same statements, savepoints and commits.
 class floor_writer {
@@ -371,6 +377,7 @@ void recovery_sizes(benchmark::internal::Benchmark* b) {
 
 BENCHMARK(store_batch)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(store_sealed)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(store_sealed_clients)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(sqlite_floor_batch)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(store_per_input)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(fsync_floor)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);

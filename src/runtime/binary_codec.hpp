@@ -111,6 +111,11 @@ void put_case(writer& w, const engine_impl& e, const case_data& c, const std::ve
               std::uint64_t shown = ~std::uint64_t{0});
 /// Does any personal variable of `c` differ from its initial value?
 bool holds_personal(const engine_impl& e, const case_data& c);
+/// The personal variables of `c` not at their initial value: u16 count, then each u16
+/// variable index and a string (text) or an i64 cell (a store's sealed part of a case row).
+void put_personal(writer& w, const engine_impl& e, const case_data& c);
+/// Read what `put_personal` wrote into case `c` (laid out, its other parts read).
+void get_personal(reader& r, std::string_view whole, const engine_impl& e, case_data& c);
 /// Where a case's client is in bytes `get_case` reads: not there (a binary snapshot of
 /// version 1), always there (version 2), or there when bytes are left (a store's case row,
 /// which holds exactly one case; rows written before clients had none).

@@ -109,13 +109,18 @@ std::unique_ptr<engine_impl> recover(const engine_impl& from, const stored_engin
         }
         e.slots.reserve(st.cases.size());
         for (const stored_case& sc : st.cases) {
-            // The whole record where the store still has it; else the one without personal values.
-            const std::string& bytes = sc.personal.empty() ? sc.state : sc.personal;
-            reader r(bytes);
-            get_case(r, bytes, e, progs, e.people.size(), client_field::trailing);
-            const case_data& c = e.slots.back();
+            reader r(sc.state);
+            get_case(r, sc.state, e, progs, e.people.size(), client_field::trailing);
+            case_data& c = e.slots.back();
             if (r.left() != 0 || c.id != sc.id)
                 throw error("careflow.store.corrupt", "the row of case " + std::to_string(sc.id) + " does not hold it");
+            if (!sc.personal.empty()) { // its personal values, where the store still has them
+                reader p(sc.personal);
+                get_personal(p, sc.personal, e, c);
+                if (p.left() != 0)
+                    throw error("careflow.store.corrupt",
+                                "the personal values of case " + std::to_string(sc.id) + " are too long");
+            }
             if (e.slots.size() > 1 && sc.order <= e.slots[e.slots.size() - 2].seq)
                 throw error("careflow.store.corrupt", "two cases of the same start order");
             e.slots.back().seq = sc.order;
@@ -181,9 +186,9 @@ void engine_impl::persist(std::size_t first_record) {
         stored_case sc{c.id, c.seq, {}, {}, {}};
         writer out(sc.state);
         put_case(out, *this, c, numbers, 0);
-        if (holds_personal(*this, c)) { // the whole record, for the store to keep sealed
-            writer whole(sc.personal);
-            put_case(whole, *this, c, numbers);
+        if (holds_personal(*this, c)) { // the personal values, for the store to keep sealed
+            writer personal(sc.personal);
+            put_personal(personal, *this, c);
             sc.owner = owner_of(c.id, c.client);
         }
         w.cases.push_back(std::move(sc));
@@ -207,7 +212,12 @@ void engine_impl::persist(std::size_t first_record) {
             personal = true;
         }
         if (personal) {
-            w.personal.push_back({i, owner_of(x.id, x.client), std::move(line)});
+            // The whole line's values field (the 14th) is what the store keeps sealed.
+            std::size_t at = 0;
+            for (int tab = 0; tab < 13; ++tab) at = line.find('\t', tab == 0 ? 0 : at + 1);
+            const std::size_t end = line.find('\t', at + 1);
+            w.personal.push_back({i, owner_of(x.id, x.client),
+                                  line.substr(at + 1, end == std::string::npos ? std::string::npos : end - at - 1)});
             line = journal_line(x);
         }
         w.journal.push_back(std::move(line));

@@ -367,7 +367,8 @@ struct engine_impl {
     /// tells), or no_index. Empty when no value of `e` can be personal.
     static constexpr std::uint16_t unnamed_item = 0xFFFE;
     std::vector<std::uint16_t> value_items(const journal_entry& e, const installed* known) const;
-    /// Whose personal data case `id`'s entries carry: its client, or "case:<id>".
+    /// Whose personal data case `id`'s entries carry: its client, or "" for none (the cases
+    /// without a client share one data key).
     std::string owner_of(case_id id, const std::string& client) const;
 
     // ---- reads ----
@@ -393,7 +394,7 @@ result failed(reason code, std::string detail, outcome kind = outcome::error);
 
 /// The record an input starts as, before admission fills in its program and states.
 /// A client id: the host's pseudonym for a person, at most 128 bytes of printable text
-/// (UTF-8 allowed), never beginning "case:" (what a case without a client is owned as).
+/// (UTF-8 allowed), never beginning "case:" (a prefix kept for the engine's own use).
 bool client_ok(std::string_view client) noexcept;
 
 inline record input_record(record_kind kind, case_id id, ticks t, std::uint32_t actor) {

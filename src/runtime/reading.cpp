@@ -163,7 +163,7 @@ std::string engine_impl::owner_of(case_id id, const std::string& client) const {
     if (!client.empty()) return client;
     const std::uint32_t slot = index.find(id);
     if (slot != none32 && !slots[slot].client.empty()) return slots[slot].client;
-    return "case:" + std::to_string(id);
+    return {}; // the cases without a client share one data key: none can be erased alone
 }
 
 std::vector<journal_entry> engine_impl::disclose(std::span<const journal_entry> entries, std::uint32_t actor,

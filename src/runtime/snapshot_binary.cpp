@@ -102,6 +102,43 @@ bool holds_personal(const engine_impl& e, const case_data& c) {
     return false;
 }
 
+void put_personal(writer& w, const engine_impl& e, const case_data& c) {
+    const program& p = e.prog_of(c);
+    std::uint16_t n = 0;
+    for (const auto& item : p.personal_items()) n += item.variable != no_index && changed(p, c, item.variable);
+    w.put(n);
+    for (std::size_t i = 0; i < p.variables().size(); ++i) {
+        if (p.item_of(static_cast<var_index>(i)) == no_index || !changed(p, c, i)) continue;
+        const auto& v = p.variables()[i];
+        w.put(static_cast<std::uint16_t>(i));
+        if (v.type == value_type::text)
+            w.str(c.texts[v.text_slot]);
+        else
+            w.put(c.vars[i].i);
+    }
+}
+
+void get_personal(reader& r, std::string_view whole, const engine_impl& e, case_data& c) {
+    const auto bad = [&](const std::string& why) { return bad_value(r, whole, why); };
+    const program& p = e.prog_of(c);
+    std::size_t last = 0;
+    for (std::size_t k = r.count<std::uint16_t>(2 + 4); k > 0; --k) {
+        const auto i = r.get<std::uint16_t>();
+        if (i >= p.variables().size() || i < last || p.item_of(i) == no_index)
+            throw bad("personal variables out of order, or one that is not personal");
+        last = i + 1u;
+        const auto& v = p.variables()[i];
+        if (v.type == value_type::text) {
+            c.texts[v.text_slot] = r.str();
+            continue;
+        }
+        c.vars[i].i = r.get<std::int64_t>();
+        if ((v.type == value_type::boolean && static_cast<std::uint64_t>(c.vars[i].i) > 1) ||
+            (v.type == value_type::enumeration && static_cast<std::uint64_t>(c.vars[i].i) >= v.symbols.size()))
+            throw bad("value does not fit '" + v.name + "'");
+    }
+}
+
 void put_case(writer& w, const engine_impl& e, const case_data& c, const std::vector<std::uint16_t>& table,
               std::uint64_t shown) {
     const program& p = e.prog_of(c);

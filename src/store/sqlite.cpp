@@ -47,13 +47,14 @@ CREATE TABLE careflow_chain(id INTEGER PRIMARY KEY CHECK (id = 1), anchor_pos IN
 INSERT INTO careflow_chain VALUES (1, (SELECT min(pos) FROM careflow_journal), zeroblob(32), NULL, NULL);
 UPDATE careflow_meta SET value = '3' WHERE key = 'schema_version';
 )",
-    // 3 → 4: personal data kept apart (docs/security.md): the whole form of each case record
-    // (kind 0, at = case id) and journal line (kind 1, at = position) that holds personal
-    // values, sealed under its owner's data key; the data keys, wrapped by host keys.
+    // 3 → 4: personal data kept apart (docs/security.md): beside each case row and journal
+    // line that holds personal values, its personal part sealed under its owner's data key (in
+    // the same row: no other table to write per input); the data keys, wrapped by host keys.
     R"(
-CREATE TABLE careflow_sealed(kind INTEGER NOT NULL, at INTEGER NOT NULL, owner TEXT NOT NULL, body BLOB NOT NULL,
-  PRIMARY KEY (kind, at)) WITHOUT ROWID;
-CREATE INDEX careflow_sealed_by_owner ON careflow_sealed(owner);
+ALTER TABLE careflow_cases ADD COLUMN owner TEXT;
+ALTER TABLE careflow_cases ADD COLUMN personal BLOB;
+ALTER TABLE careflow_journal ADD COLUMN owner TEXT;
+ALTER TABLE careflow_journal ADD COLUMN personal BLOB;
 CREATE TABLE careflow_data_keys(owner TEXT PRIMARY KEY, key_id TEXT NOT NULL, wrapped BLOB NOT NULL) WITHOUT ROWID;
 UPDATE careflow_meta SET value = '4' WHERE key = 'schema_version';
 )"};
@@ -154,9 +155,11 @@ sqlite_store::sqlite_store(const std::string& path, sqlite_options options) : im
     s.exec("PRAGMA secure_delete = ON", "careflow.store.open_failed");
     s.header = statement(s.db, "INSERT OR REPLACE INTO careflow_header(id, body) VALUES (1, ?)");
     s.dictionary = statement(s.db, "INSERT INTO careflow_dictionary(body) VALUES (?)");
-    s.upsert_case = statement(s.db, "INSERT OR REPLACE INTO careflow_cases(id, ord, state) VALUES (?, ?, ?)");
+    s.upsert_case = statement(
+        s.db, "INSERT OR REPLACE INTO careflow_cases(id, ord, state, owner, personal) VALUES (?, ?, ?, ?, ?)");
     s.erase_case = statement(s.db, "DELETE FROM careflow_cases WHERE id = ?");
-    s.journal_line = statement(s.db, "INSERT INTO careflow_journal(pos, line, hash) VALUES (?, ?, ?)");
+    s.journal_line =
+        statement(s.db, "INSERT INTO careflow_journal(pos, line, hash, owner, personal) VALUES (?, ?, ?, ?, ?)");
     s.chain_head = statement(s.db, "UPDATE careflow_chain SET head_pos = ?, head = ?, anchor_pos = "
                                    "coalesce(anchor_pos, ?) WHERE id = 1");
     s.key_insert = statement(s.db, "INSERT INTO careflow_keys(key, fingerprint, pos, case_id, outcome, code, reason, "
@@ -186,15 +189,14 @@ stored_engine sqlite_store::load() {
     header.reset();
     statement dictionary(s.db, "SELECT body FROM careflow_dictionary ORDER BY pos");
     while (dictionary.step("careflow.store.corrupt")) out.dictionary.push_back(dictionary.bytes(0));
-    statement cases(s.db, "SELECT c.id, c.ord, c.state, p.owner, p.body FROM careflow_cases c LEFT JOIN "
-                          "careflow_sealed p ON p.kind = 0 AND p.at = c.id ORDER BY c.ord");
+    statement cases(s.db, "SELECT id, ord, state, owner, personal FROM careflow_cases ORDER BY ord");
     while (cases.step("careflow.store.corrupt")) {
         stored_case c{static_cast<case_id>(cases.integer(0)),
                       static_cast<std::uint64_t>(cases.integer(1)),
                       cases.bytes(2),
                       {},
                       {}};
-        if (!cases.null(4)) {
+        if (!cases.null(4) && !cases.null(3)) {
             c.owner = cases.str(3);
             if (!s.open_row(0, c.id, c.owner, cases.bytes(4), c.personal)) c.personal.clear();
         }
@@ -216,29 +218,40 @@ void sqlite_store::write(const store_write& w) {
     s.exec(batch ? "SAVEPOINT careflow_input" : "BEGIN IMMEDIATE", "careflow.store.write_failed");
     try {
         for (const auto& entry : w.dictionary) s.dictionary.blob(1, entry).run("careflow.store.write_failed");
-        for (case_id id : w.erased) {
+        for (case_id id : w.erased)
             s.erase_case.bind(1, static_cast<std::int64_t>(id)).run("careflow.store.write_failed");
-            s.drop_sealed(0, id);
-        }
+        std::string body;
         for (const auto& c : w.cases) {
             s.upsert_case.bind(1, static_cast<std::int64_t>(c.id))
                 .bind(2, static_cast<std::int64_t>(c.order))
-                .blob(3, c.state)
-                .run("careflow.store.write_failed");
-            if (c.personal.empty())
-                s.drop_sealed(0, c.id);
-            else
-                s.put_sealed(0, c.id, c.owner, c.personal);
+                .blob(3, c.state);
+            if (c.personal.empty()) {
+                s.upsert_case.bind_null(4).bind_null(5);
+            } else {
+                body = s.seal_row(0, c.id, c.owner, c.personal);
+                s.upsert_case.text(4, c.owner).blob(5, body);
+            }
+            s.upsert_case.run("careflow.store.write_failed");
         }
-        for (const auto& p : w.personal) s.put_sealed(1, p.position, p.owner, p.line);
         detail::digest head = s.head;
+        std::size_t next_personal = 0; // w.personal is in position order
         for (std::size_t i = 0; i < w.journal.size(); ++i) {
-            head = detail::chain_next(head, w.journal_first + i, w.journal[i]);
-            s.journal_line.bind(1, static_cast<std::int64_t>(w.journal_first + i))
+            const std::uint64_t at = w.journal_first + i;
+            head = detail::chain_next(head, at, w.journal[i]);
+            s.journal_line.bind(1, static_cast<std::int64_t>(at))
                 .text(2, w.journal[i])
-                .blob(3, std::string_view(reinterpret_cast<const char*>(head.data()), head.size()))
-                .run("careflow.store.write_failed");
+                .blob(3, std::string_view(reinterpret_cast<const char*>(head.data()), head.size()));
+            if (next_personal < w.personal.size() && w.personal[next_personal].position == at) {
+                const sealed_line& p = w.personal[next_personal++];
+                body = s.seal_row(1, at, p.owner, p.values);
+                s.journal_line.text(4, p.owner).blob(5, body);
+            } else {
+                s.journal_line.bind_null(4).bind_null(5);
+            }
+            s.journal_line.run("careflow.store.write_failed");
         }
+        if (next_personal != w.personal.size())
+            throw error("careflow.store.write_failed", "a sealed line is not one of the write's journal lines");
         if (!w.journal.empty())
             s.chain_head.bind(1, static_cast<std::int64_t>(w.journal_first + w.journal.size() - 1))
                 .blob(2, std::string_view(reinterpret_cast<const char*>(head.data()), head.size()))
@@ -287,18 +300,27 @@ void sqlite_store::flush() { impl_->commit_batch(); }
 std::size_t sqlite_store::unflushed() const noexcept { return impl_->in_batch ? impl_->batched : 0; }
 
 std::vector<std::string> sqlite_store::journal(std::uint64_t from, std::uint64_t count) {
-    statement q(impl_->db, "SELECT j.pos, j.line, p.owner, p.body FROM careflow_journal j LEFT JOIN careflow_sealed p "
-                           "ON p.kind = 1 AND p.at = j.pos WHERE j.pos >= ? AND j.pos < ? ORDER BY j.pos");
+    statement q(impl_->db, "SELECT pos, line, owner, personal FROM careflow_journal WHERE pos >= ? AND pos < ? "
+                           "ORDER BY pos");
     const std::uint64_t end = count > UINT64_MAX - from ? UINT64_MAX : from + count;
     q.bind(1, static_cast<std::int64_t>(std::min<std::uint64_t>(from, INT64_MAX)))
         .bind(2, static_cast<std::int64_t>(std::min<std::uint64_t>(end, INT64_MAX)));
     std::vector<std::string> out;
+    std::string values;
     while (q.step("careflow.store.corrupt")) {
-        std::string whole;
-        if (!q.null(3) && impl_->open_row(1, static_cast<std::uint64_t>(q.integer(0)), q.str(2), q.bytes(3), whole))
-            out.push_back(std::move(whole));
-        else
-            out.push_back(q.str(1));
+        std::string line = q.str(1);
+        if (!q.null(3) && !q.null(2) &&
+            impl_->open_row(1, static_cast<std::uint64_t>(q.integer(0)), q.str(2), q.bytes(3), values)) {
+            // The sealed values field goes back in place of the chained one (the 14th field).
+            std::size_t at = 0; // the tab before it
+            for (int tab = 0; tab < 13 && at != std::string::npos; ++tab) at = line.find('\t', tab == 0 ? 0 : at + 1);
+            if (at == std::string::npos)
+                throw error("careflow.store.corrupt",
+                            "journal entry " + std::to_string(q.integer(0)) + " has sealed values but no values field");
+            const std::size_t end = line.find('\t', at + 1);
+            line.replace(at + 1, end == std::string::npos ? std::string::npos : end - at - 1, values);
+        }
+        out.push_back(std::move(line));
     }
     return out;
 }
@@ -378,9 +400,7 @@ std::uint64_t sqlite_store::archive_journal(std::uint64_t before, const std::str
         statement drop(s.db, "DELETE FROM main.careflow_journal WHERE pos < ?");
         drop.bind(1, static_cast<std::int64_t>(before)).run(id);
         moved = static_cast<std::uint64_t>(sqlite3_changes64(s.db));
-        // The archive keeps the lines as chained: their personal values leave with them.
-        statement personal(s.db, "DELETE FROM main.careflow_sealed WHERE kind = 1 AND at < ?");
-        personal.bind(1, static_cast<std::int64_t>(before)).run(id);
+        // (The archive keeps the lines as chained: their personal values leave with them.)
         s.exec("COMMIT", id);
     } catch (const error& x) {
         s.rollback();

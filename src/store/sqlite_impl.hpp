@@ -50,6 +50,10 @@ public:
         check(sqlite3_bind_blob64(s_, i, v.data(), v.size(), SQLITE_STATIC));
         return *this;
     }
+    statement& bind_null(int i) {
+        check(sqlite3_bind_null(s_, i));
+        return *this;
+    }
     statement& text(int i, std::string_view v) {
         check(sqlite3_bind_text64(s_, i, v.data(), v.size(), SQLITE_STATIC, SQLITE_UTF8));
         return *this;
@@ -102,7 +106,7 @@ struct sqlite_store::impl {
     sqlite_options options;
     sqlite3* db = nullptr;
     detail::statement header, dictionary, upsert_case, erase_case, journal_line, key_insert, key_find, chain_head;
-    detail::statement sealed_put, sealed_get, sealed_drop, data_key_get, data_key_put;
+    detail::statement data_key_get, data_key_put;
     /// The hash of the last journal line written (committed, or in the open batch), and
     /// whether there is one; the chain's anchor when there is none.
     detail::digest head{};
@@ -150,11 +154,9 @@ struct sqlite_store::impl {
     // ---- personal data (sqlite_sealed.cpp) ----
     /// Prepare the statements of the sealed tables.
     void prepare_sealed();
-    /// Keep `plain` (the whole case record, kind 0, or journal line, kind 1, at `at`) sealed
-    /// under `owner`'s data key, made when it has none.
-    void put_sealed(int kind, std::uint64_t at, const std::string& owner, std::string_view plain);
-    /// Drop what is kept for a case.
-    void drop_sealed(int kind, std::uint64_t at);
+    /// `plain` (the personal part of case row `at`, kind 0, or of journal line `at`, kind 1) sealed under
+    /// `owner`'s data key (made when it has none), for that row's `personal` column.
+    std::string seal_row(int kind, std::uint64_t at, const std::string& owner, std::string_view plain);
     /// Open a sealed body read from row (kind, at) of `owner`: false when its owner has no
     /// data key any more (erased). Throws missing_key / bad_key / corrupt.
     bool open_row(int kind, std::uint64_t at, const std::string& owner, std::string_view body, std::string& plain);

@@ -1,8 +1,9 @@
-// Personal data at rest in the SQLite store: every case record and journal line that holds
-// personal values is kept whole in `careflow_sealed`, sealed with AES-256-GCM under its
-// owner's (a client's) data key; the data keys are in `careflow_data_keys`, each wrapped by
-// a host key of the ring. Shredding an owner deletes its key and rows; rotation re-wraps
-// the keys. Without a key ring, the rows are kept apart in clear (format 0).
+// Personal data at rest in the SQLite store: every case row and journal line that holds
+// personal values keeps its personal part in its `personal` column, sealed with AES-256-GCM
+// under its owner's (a client's) data key; the data keys are in `careflow_data_keys`, each
+// wrapped by a host key of the ring. Shredding an owner deletes its key and empties those
+// columns; rotation re-wraps the keys. Without a key ring, the personal parts are kept in
+// clear (format 0).
 #include "sqlite_impl.hpp"
 
 #include <string>
@@ -27,9 +28,6 @@ std::string_view as_text(const detail::data_key& k) { return {reinterpret_cast<c
 } // namespace
 
 void sqlite_store::impl::prepare_sealed() {
-    sealed_put = statement(db, "INSERT OR REPLACE INTO careflow_sealed(kind, at, owner, body) VALUES (?, ?, ?, ?)");
-    sealed_get = statement(db, "SELECT owner, body FROM careflow_sealed WHERE kind = ? AND at = ?");
-    sealed_drop = statement(db, "DELETE FROM careflow_sealed WHERE kind = ? AND at = ?");
     data_key_get = statement(db, "SELECT key_id, wrapped FROM careflow_data_keys WHERE owner = ?");
     data_key_put = statement(db, "INSERT OR REPLACE INTO careflow_data_keys(owner, key_id, wrapped) VALUES (?, ?, ?)");
 }
@@ -67,12 +65,10 @@ std::optional<detail::data_key> stored_key(statement& get, const key_ring* ring,
 
 } // namespace
 
-void sqlite_store::impl::put_sealed(int kind, std::uint64_t at, const std::string& owner, std::string_view plain) {
+std::string sqlite_store::impl::seal_row(int kind, std::uint64_t at, const std::string& owner, std::string_view plain) {
     const key_ring* ring = options.keys.get();
-    std::string body;
-    if (!ring || ring->empty()) {
-        body = detail::keep_plain(plain);
-    } else {
+    if (!ring || ring->empty()) return detail::keep_plain(plain);
+    {
         auto it = data_keys.find(owner);
         if (it == data_keys.end()) {
             auto k = stored_key(data_key_get, ring, owner);
@@ -87,17 +83,8 @@ void sqlite_store::impl::put_sealed(int kind, std::uint64_t at, const std::strin
             it = data_keys.emplace(owner, *k).first;
             detail::wipe(k->data(), k->size());
         }
-        body = detail::seal(it->second, sealed_aad(kind, at, owner), plain);
+        return detail::seal(it->second, sealed_aad(kind, at, owner), plain);
     }
-    sealed_put.bind(1, kind)
-        .bind(2, static_cast<std::int64_t>(at))
-        .text(3, owner)
-        .blob(4, body)
-        .run("careflow.store.write_failed");
-}
-
-void sqlite_store::impl::drop_sealed(int kind, std::uint64_t at) {
-    sealed_drop.bind(1, kind).bind(2, static_cast<std::int64_t>(at)).run("careflow.store.write_failed");
 }
 
 bool sqlite_store::impl::open_row(int kind, std::uint64_t at, const std::string& owner, std::string_view body,
@@ -118,8 +105,10 @@ bool sqlite_store::impl::open_row(int kind, std::uint64_t at, const std::string&
 }
 
 void sqlite_store::impl::shred(const std::string& owner) {
-    statement rows(db, "DELETE FROM careflow_sealed WHERE owner = ?");
-    rows.text(1, owner).run("careflow.store.write_failed");
+    statement cases(db, "UPDATE careflow_cases SET personal = NULL WHERE owner = ?");
+    cases.text(1, owner).run("careflow.store.write_failed");
+    statement lines(db, "UPDATE careflow_journal SET personal = NULL WHERE owner = ?");
+    lines.text(1, owner).run("careflow.store.write_failed");
     statement key(db, "DELETE FROM careflow_data_keys WHERE owner = ?");
     key.text(1, owner).run("careflow.store.write_failed");
     if (const auto it = data_keys.find(owner); it != data_keys.end()) {

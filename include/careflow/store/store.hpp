@@ -24,22 +24,23 @@ namespace careflow {
 
 /// One case's state as the engine encodes it, in a store's `cases` rows. Personal values
 /// are kept apart: `state` holds the case with its personal variables at their initial
-/// values, `personal` the whole record, which the store keeps sealed under its owner's
-/// data key (docs/security.md) and may lose on erasure.
+/// values, `personal` those variables' values (the engine's encoding), which the store
+/// keeps sealed under its owner's data key (docs/security.md) and may lose on erasure.
 struct stored_case {
     case_id id = 0;
     std::uint64_t order = 0; ///< start order: recovery reads cases in it
     std::string state;       ///< the binary case record without personal values (docs/store.md)
-    std::string personal;    ///< the whole record when it holds personal values, else ""
-    std::string owner;       ///< whose personal data it is: the client id, or "case:<id>" (writes only)
+    std::string personal;    ///< the personal variables' values when any is set, else ""
+    std::string owner;       ///< whose personal data it is: the client id, or "" without one (writes only)
 };
 
-/// A journal line that carries personal values: the store keeps `line` (the whole line)
-/// sealed beside the journal line at `position`, which has them replaced by "[erased]".
+/// A journal line that carries personal values: the line at `position` has each replaced
+/// by "[erased]"; the store keeps `values` — the whole line's values field, its 14th
+/// tab-separated field — sealed beside it, and puts it back in place when it reads the line.
 struct sealed_line {
     std::uint64_t position = 0;
-    std::string owner; ///< the client id, or "case:<id>"
-    std::string line;  ///< the whole line, personal values included
+    std::string owner;  ///< the client id, or "" without one
+    std::string values; ///< the whole line's values field, personal values included
 };
 
 /// What one input changed, made durable in one transaction.
@@ -51,7 +52,7 @@ struct store_write {
     std::uint64_t journal_first = 0;     ///< the journal position of `journal[0]`
     std::vector<std::string> journal;    ///< journal lines (the text form of `write_journal`, one entry each)
     std::vector<recorded_input> keys;    ///< keyed inputs made by this write (`engine::with_key`)
-    std::vector<sealed_line> personal;   ///< the whole form of journal lines with personal values
+    std::vector<sealed_line> personal;   ///< the personal part of journal lines, in position order
     std::vector<std::string> shred;      ///< owners whose personal data the store destroys (erasure)
 };
 
@@ -76,8 +77,9 @@ public:
     /// Make every write so far durable (a no-op when each write already is).
     virtual void flush() = 0;
     /// Journal lines `from` to `from + count - 1` (fewer at the end of the journal), each
-    /// whole where the store holds its personal values (opened with the store's keys), and
-    /// as chained — personal values "[erased]" — where they were erased.
+    /// whole where the store holds its personal values (opened with the store's keys: the
+    /// sealed values field in place of the chained one), and as chained — personal values
+    /// "[erased]" — where they were erased.
     virtual std::vector<std::string> journal(std::uint64_t from, std::uint64_t count) = 0;
     /// The keyed input recorded under `key`, written by this store's writes so far (an
     /// open batch included), or nothing.
