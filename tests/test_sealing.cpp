@@ -196,8 +196,9 @@ TEST_CASE("a sealed row changed, or moved to another row, does not open") {
         call(e, 17, zhuge, t0);
         call(e, 18, zhuge, t0 + hours(1)); // two sealed lines, under the same data key
     }
-    sql(path, "UPDATE careflow_journal SET personal = (SELECT personal FROM careflow_journal WHERE personal IS NOT "
-              "NULL ORDER BY pos LIMIT 1) WHERE pos = (SELECT max(pos) FROM careflow_journal WHERE personal IS NOT NULL)");
+    sql(path,
+        "UPDATE careflow_journal SET personal = (SELECT personal FROM careflow_journal WHERE personal IS NOT "
+        "NULL ORDER BY pos LIMIT 1) WHERE pos = (SELECT max(pos) FROM careflow_journal WHERE personal IS NOT NULL)");
     sqlite_store s(path, {.keys = ring});
     CHECK_THROWS_WITH_AS((void)s.journal(0, 100), doctest::Contains("does not open"), error);
 }

@@ -93,6 +93,28 @@ bool changed(const program& p, const case_data& c, std::size_t i) {
     return v.type == value_type::text ? c.texts[v.text_slot] != v.initial_text : c.vars[i].i != v.initial.i;
 }
 
+// Variables as put_case and put_personal write them: a u16 count, then each u16 index (in
+// order; only personal ones when `personal_only`) and a string or an i64 cell, checked.
+template <class Bad>
+void get_variables(reader& r, const program& p, case_data& c, bool personal_only, const Bad& bad) {
+    std::size_t last = 0;
+    for (std::size_t k = r.count<std::uint16_t>(2 + 4); k > 0; --k) {
+        const auto i = r.get<std::uint16_t>();
+        if (i >= p.variables().size() || i < last || (personal_only && p.item_of(i) == no_index))
+            throw bad("variables out of order, or one that is not personal");
+        last = i + 1u;
+        const auto& v = p.variables()[i];
+        if (v.type == value_type::text) {
+            c.texts[v.text_slot] = r.str();
+            continue;
+        }
+        c.vars[i].i = r.get<std::int64_t>();
+        if ((v.type == value_type::boolean && static_cast<std::uint64_t>(c.vars[i].i) > 1) ||
+            (v.type == value_type::enumeration && static_cast<std::uint64_t>(c.vars[i].i) >= v.symbols.size()))
+            throw bad("value does not fit '" + v.name + "'");
+    }
+}
+
 } // namespace
 
 bool holds_personal(const engine_impl& e, const case_data& c) {
@@ -121,22 +143,7 @@ void put_personal(writer& w, const engine_impl& e, const case_data& c) {
 void get_personal(reader& r, std::string_view whole, const engine_impl& e, case_data& c) {
     const auto bad = [&](const std::string& why) { return bad_value(r, whole, why); };
     const program& p = e.prog_of(c);
-    std::size_t last = 0;
-    for (std::size_t k = r.count<std::uint16_t>(2 + 4); k > 0; --k) {
-        const auto i = r.get<std::uint16_t>();
-        if (i >= p.variables().size() || i < last || p.item_of(i) == no_index)
-            throw bad("personal variables out of order, or one that is not personal");
-        last = i + 1u;
-        const auto& v = p.variables()[i];
-        if (v.type == value_type::text) {
-            c.texts[v.text_slot] = r.str();
-            continue;
-        }
-        c.vars[i].i = r.get<std::int64_t>();
-        if ((v.type == value_type::boolean && static_cast<std::uint64_t>(c.vars[i].i) > 1) ||
-            (v.type == value_type::enumeration && static_cast<std::uint64_t>(c.vars[i].i) >= v.symbols.size()))
-            throw bad("value does not fit '" + v.name + "'");
-    }
+    get_variables(r, p, c, true, bad);
 }
 
 void put_case(writer& w, const engine_impl& e, const case_data& c, const std::vector<std::uint16_t>& table,
@@ -212,21 +219,7 @@ void get_case(reader& r, std::string_view whole, engine_impl& e, const std::vect
     if (c.started_at == no_time || c.entered_at == no_time) throw bad("a case needs its start and entry times");
     c.lay_out(p);
     e.index.insert(id, slot);
-    std::size_t last = 0;
-    for (std::size_t k = r.count<std::uint16_t>(2 + 4); k > 0; --k) {
-        const auto i = r.get<std::uint16_t>();
-        if (i >= p.variables().size() || i < last) throw bad("variables out of order");
-        last = i + 1u;
-        const auto& v = p.variables()[i];
-        if (v.type == value_type::text) {
-            c.texts[v.text_slot] = r.str();
-            continue;
-        }
-        c.vars[i].i = r.get<std::int64_t>();
-        if ((v.type == value_type::boolean && static_cast<std::uint64_t>(c.vars[i].i) > 1) ||
-            (v.type == value_type::enumeration && static_cast<std::uint64_t>(c.vars[i].i) >= v.symbols.size()))
-            throw bad("value does not fit '" + v.name + "'");
-    }
+    get_variables(r, p, c, false, bad);
     for (std::size_t k = r.count<std::uint16_t>(6); k > 0; --k) {
         const auto d = r.get<std::uint16_t>();
         const auto person = r.get<std::uint32_t>();
