@@ -1,7 +1,9 @@
 // A morning on the mental-health hotline with the shipped hotline_call procedure:
 // an ordinary call with a transfer, a crisis, a caller who gives up while it rings
-// (a breach of the three-ring SLA), and a record filed late. The callers who need
-// support get their +1 week and +1 month callbacks. Ends with the KPIs.
+// (a breach of the three-ring SLA), and a record filed late. A caller who needs support
+// and agrees to be called back gets the +1 week and +1 month callbacks; the anonymous
+// crisis caller gave no consent, so nobody calls them and the recorder is told to offer
+// other support. Ends with the KPIs.
 //
 // Expected output: examples/hotline_call.expected
 #include "narrator.hpp"
@@ -26,7 +28,7 @@ int main() {
 
     // 1. Answered on the second ring, transferred after the handover, follow-up needed.
     auto t = day;
-    narrator::check(e.start("hotline_call", 1, {}, t, line), "start");
+    narrator::check(e.start("hotline_call", 1, {}, t, line, "client-chen"), "start");
     e.dispatch(1, "answer", t + seconds(7), wang);
     e.dispatch(1, "register", chen, t + seconds(40), wang);
     e.dispatch(1, "assess", {{"urgency", 3}}, t + minutes(2), wang);
@@ -36,6 +38,7 @@ int main() {
     e.dispatch(1, "confirm_identity", t + minutes(5), zhao); // not the counselor who joined
     e.dispatch(1, "confirm_identity", t + minutes(5), li);
     e.dispatch(1, "resolve", {{"needs_follow_up", true}}, t + minutes(40), li);
+    narrator::check(e.record_consent("client-chen", "callback", true, t + minutes(41), li), "consent");
     e.dispatch(1, "hang_up", t + minutes(42), caller);
     e.dispatch(1, "feedback", {{"channel", symbol{"sms"}}, {"score", 5}}, t + minutes(55), caller);
     e.dispatch(1, "record", t + minutes(70), li);

@@ -1,7 +1,8 @@
 // Follow-up callbacks with the shipped phone_callback procedure: one due on a Sunday
 // (moved to Monday), an untrained agent turned away, a client reached who wants another
-// consultation, and a client unreachable three working days running (the counselor is
-// told). National Day style: Tuesday 1 December is a holiday here.
+// consultation, a client unreachable three working days running (the counselor is told),
+// and a client who withdrew their consent to be called back (nobody dials). National Day
+// style: Tuesday 1 December is a holiday here.
 //
 // Expected output: examples/phone_callback.expected
 #include "narrator.hpp"
@@ -22,10 +23,17 @@ int main() {
     // Shanghai local 09:00 on a date, in UTC.
     auto at9 = [](int day) { return time_point(boost::gregorian::date(2026, 11, day), hours(1)); };
 
+    // Each callback is in its client's file; each client said yes to being called back.
     e.start("phone_callback", 1, {{"due", at9(29) + hours(1)}, {"contact", "138-0000-0001"}, {"counselor", "dr-li"}},
-            at9(20), desk);
+            at9(20), desk, "client-a");
     e.start("phone_callback", 2, {{"due", at9(27)}, {"contact", "139-0000-0002"}, {"counselor", "dr-zhao"}}, at9(20),
-            desk);
+            desk, "client-b");
+    e.start("phone_callback", 3, {{"due", at9(27)}, {"contact", "137-0000-0003"}, {"counselor", "dr-li"}}, at9(20),
+            desk, "client-c");
+    for (const char* client : {"client-a", "client-b", "client-c"})
+        e.record_consent(client, "callback", true, at9(20), desk);
+    // Client c rings on Thursday: please do not call me again.
+    e.record_consent("client-c", "callback", false, at9(26), desk);
 
     // Friday: case 2 is due. An untrained temp cannot take it; the trained agent can't reach the client.
     e.advance(at9(27));
@@ -33,6 +41,8 @@ int main() {
     e.dispatch(2, "claim", at9(27) + minutes(6), sun);
     e.dispatch(2, "verify", {{"contact_ok", true}}, at9(27) + minutes(8), sun);
     e.dispatch(2, "unreachable", at9(27) + minutes(10), sun);
+    e.dispatch(3, "claim", at9(27) + minutes(12), sun);
+    e.dispatch(3, "verify", {{"contact_ok", true}}, at9(27) + minutes(13), sun); // no consent: not dialed
 
     // Monday: case 1 (due Sunday) is due now; case 2's retry comes round.
     e.advance(at9(30));

@@ -61,20 +61,25 @@ struct scratch {
 };
 
 // One random input on the shipped procedures (a start, an advance of up to two days, an
-// assignment or an event, some refused), at `now`, which moves on.
+// assignment, an event or a client's consent, some refused), at `now`, which moves on.
 inline void one_input(engine& e, std::mt19937_64& rng, time_point& now, case_id& next) {
+    static const char* const clients[] = {"", "client-a", "client-b", "client-c"};
+    static const char* const topics[] = {"callback", "referral", "sms"}; // no shipped procedure asks for "sms"
     now += seconds(static_cast<long>(rng() % 40));
     const actor& who = staff[rng() % std::size(staff)];
     const case_id id = 1 + rng() % next;
     switch (rng() % 8) {
-    case 0: e.start(progs()[rng() % progs().size()], next++, {}, now, who); break;
+    case 0: e.start(progs()[rng() % progs().size()], next++, {}, now, who, clients[rng() % std::size(clients)]); break;
     case 1:
         now += hours(static_cast<long>(rng() % 48));
         e.advance(now);
         break;
     case 2: e.assign(id, "counselor", staff[rng() % std::size(staff)].id, now, who); break;
     case 3:
-        if (e.contains(id) && e.get(id).finished()) e.erase(id);
+        if (e.contains(id) && e.get(id).finished())
+            e.erase(id);
+        else
+            e.record_consent(clients[1 + rng() % 3], topics[rng() % std::size(topics)], rng() % 3 != 0, now, who);
         break;
     default:
         if (!e.contains(id)) break;

@@ -164,3 +164,56 @@ TEST_CASE("careflow erase-client: only an erasure role; then the client is gone 
     const ran still = run_to_end({cli, "export", "--store", s.store, "--as", manager, "--keys", s.keys});
     CHECK(all_of(still.out, sima));
 }
+
+TEST_CASE("careflow run records consent lines; history and inspect show them; a bad line says what is wrong") {
+    sealed_store s;
+    const std::string more = s.tmp.file("consent.jsonl");
+    std::ofstream(more)
+        << R"({"key":"c1","at":"2025-01-24T07:00:00Z","op":"consent","client":"C-7731","topic":"callback","granted":true,"until":"2025-04-24T07:00:00Z","actor":{"id":"op-7","roles":["operator"]}}
+{"key":"c2","at":"2025-01-24T07:01:00Z","op":"consent","client":"C-7731","topic":"sms","granted":true,"actor":{"id":"op-7","roles":["operator"]}}
+{"key":"c3","at":"2025-01-24T07:02:00Z","op":"consent","client":"C-7731","topic":"referral","actor":{"id":"op-7","roles":["operator"]}}
+{"key":"c4","at":"2025-01-24T07:03:00Z","op":"consent","client":"C-7731","topic":"referral","granted":true,"until":"soon","actor":{"id":"op-7","roles":["operator"]}}
+{"key":"c5","at":"2025-01-24T07:04:00Z","op":"consent","client":"C-8842","topic":"referral","granted":false,"actor":{"id":"op-7","roles":["operator"]}}
+)";
+    const ran r = run_to_end({cli, "run", "--builtin", "--store", s.store, "--keys", s.keys, "--inputs", more});
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    std::vector<json> lines;
+    std::istringstream out(r.out);
+    for (std::string line; std::getline(out, line);) lines.push_back(json::parse(line));
+    REQUIRE(lines.size() == 5);
+    CHECK(lines[0].at("outcome") == "applied");
+    CHECK(lines[0].at("state") == "");
+    CHECK(lines[1].at("code") == "careflow.runtime.unknown_consent"); // no shipped procedure asks for "sms"
+    CHECK(lines[2].at("code") == "careflow.cli.bad_input");
+    CHECK(lines[2].at("reason").get<std::string>().find("granted") != std::string::npos);
+    CHECK(lines[3].at("code") == "careflow.cli.bad_input");
+    CHECK(lines[3].at("reason").get<std::string>().find("until") != std::string::npos);
+    CHECK(lines[4].at("outcome") == "applied");
+
+    const ran history =
+        run_to_end({cli, "history", "--store", s.store, "--keys", s.keys, "--client", "C-7731", "--as", manager});
+    INFO(history.err);
+    REQUIRE(history.status == 0);
+    const json file = json::parse(history.out);
+    CHECK(file.at("consents") == json::parse(R"([{"topic":"callback","granted":true,"at":"2025-01-24T07:00:00.000000Z",
+        "until":"2025-04-24T07:00:00.000000Z","recorded_by":"op-7"}])"));
+    const auto& entries = file.at("entries");
+    const auto given = std::count_if(entries.begin(), entries.end(), [](const json& x) {
+        return x.at("kind") == "consent" && x.at("result") == "applied";
+    });
+    CHECK(given == 1); // C-8842's answer is in C-8842's file, not this one
+
+    const ran state = run_to_end({cli, "inspect", "--store", s.store, "--keys", s.keys, "--json"});
+    REQUIRE(state.status == 0);
+    const json consents = json::parse(state.out).at("consents");
+    CHECK(consents.at("C-7731").size() == 1);
+    CHECK(consents.at("C-8842").at(0).at("granted") == false);
+
+    // Erasing the client withdraws their consents, in the store too.
+    REQUIRE(
+        run_to_end({cli, "erase-client", "--store", s.store, "--keys", s.keys, "--client", "C-7731", "--as", manager})
+            .status == 0);
+    const json after = json::parse(run_to_end({cli, "inspect", "--store", s.store, "--keys", s.keys, "--json"}).out);
+    CHECK_FALSE(after.at("consents").contains("C-7731"));
+}

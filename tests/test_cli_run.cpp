@@ -25,14 +25,16 @@ std::string write(const scratch& tmp, const std::string& name, const std::string
 
 std::string read_file(const std::string& path) { return bytes_of(path); }
 
-// One call through the hotline to its follow-up callbacks (which it spawns on `record`).
+// One call through the hotline to its follow-up callbacks (which it spawns on `record`: the
+// caller consented to be called back).
 const char* call_inputs =
-    R"({"key":"k1","at":"2025-01-24T14:30:00+08:00","op":"start","case":17,"procedure":"hotline_call","variables":{},"actor":{"id":"switchboard","roles":[]}}
+    R"({"key":"k1","at":"2025-01-24T14:30:00+08:00","op":"start","case":17,"procedure":"hotline_call","variables":{},"client":"caller-17","actor":{"id":"switchboard","roles":[]}}
 {"key":"k2","at":"2025-01-24T14:30:20+08:00","op":"dispatch","case":17,"event":"answer","fields":{},"actor":{"id":"op-7","roles":["operator"]}}
 {"key":"k3","at":"2025-01-24T14:31:00.25+08:00","op":"assign","case":17,"duty":"counselor","person":"c-1","actor":{"id":"op-7","roles":["operator"]}}
 {"key":"k4","at":"2025-01-24T06:32:00Z","op":"dispatch","case":17,"event":"register","fields":{"name":"Li Wei","withheld":false,"contact":"138-0000-0000","reason":"sleep"},"actor":{"id":"op-7","roles":["operator"]}}
 {"key":"k5","at":"2025-01-24T06:33:00Z","op":"dispatch","case":17,"event":"assess","fields":{"urgency":1},"actor":{"id":"op-7","roles":["operator"]}}
 {"key":"k6","at":"2025-01-24T06:40:00Z","op":"dispatch","case":17,"event":"resolve","fields":{"needs_follow_up":true},"actor":{"id":"op-7","roles":["operator"]}}
+{"key":"k6c","at":"2025-01-24T06:40:30Z","op":"consent","client":"caller-17","topic":"callback","granted":true,"until":null,"actor":{"id":"op-7","roles":["operator"]}}
 {"key":"k7","at":"2025-01-24T06:41:00Z","op":"dispatch","case":17,"event":"hang_up","actor":{"id":"op-7","roles":["operator"]}}
 {"key":"k8","at":"2025-01-24T06:50:00Z","op":"dispatch","case":17,"event":"record","actor":{"id":"op-7","roles":["operator"]}}
 {"key":"k9","at":"2025-01-24T06:51:00Z","op":"dispatch","case":17,"event":"no_such_event","actor":{"id":"op-7","roles":["operator"]}}
@@ -49,16 +51,17 @@ TEST_CASE("careflow run prints one line per input in the documented shape, and a
     INFO(first.err);
     REQUIRE(first.status == 0);
     const auto lines = lines_of(first.out);
-    REQUIRE(lines.size() == 10);
+    REQUIRE(lines.size() == 11);
     CHECK(lines[0] == R"({"key":"k1","outcome":"applied","code":"","state":"call.ringing","replayed":false})");
     CHECK(lines[1] ==
           R"({"key":"k2","outcome":"applied","code":"","state":"call.talking.registration","replayed":false})");
     CHECK(lines[2] ==
           R"({"key":"k3","outcome":"applied","code":"","state":"call.talking.registration","replayed":false})");
-    CHECK(lines[7] ==
+    CHECK(lines[6] == R"({"key":"k6c","outcome":"applied","code":"","state":"","replayed":false})");
+    CHECK(lines[8] ==
           R"({"key":"k8","outcome":"applied","code":"","state":"after_call.awaiting_feedback","replayed":false})");
-    CHECK(json::parse(lines[8]).at("code") == "careflow.runtime.unknown_event");
-    CHECK(lines[9] == R"({"key":"k10","outcome":"applied","code":"","state":"","replayed":false})");
+    CHECK(json::parse(lines[9]).at("code") == "careflow.runtime.unknown_event");
+    CHECK(lines[10] == R"({"key":"k10","outcome":"applied","code":"","state":"","replayed":false})");
 
     const ran again = run_to_end({cli, "run", "--builtin", "--store", store, "--inputs", inputs});
     REQUIRE(again.status == 0);
@@ -112,6 +115,9 @@ TEST_CASE("the state JSON: values, times, assignees, SLA clocks, timers, fires a
     CHECK(cases[1].at("parent") == 17);
     CHECK(cases[1].at("procedure") == "phone_callback@1");
     CHECK(cases[1].at("variables").at("contact") == "138-0000-0000");
+    // The caller's consent, as recorded.
+    CHECK(s.at("consents") == json::parse(R"({"caller-17":[{"topic":"callback","granted":true,
+          "at":"2025-01-24T06:40:30.000000Z","until":null,"recorded_by":"op-7"}]})"));
 }
 
 TEST_CASE("batch mode and standard input print the same lines as per input") {

@@ -9,7 +9,7 @@ const time_point t0 = local(2026, 11, 23, 9, 0); // Monday 09:00 Shanghai
 
 // Through to an answered, registered call.
 void answer(center_fixture& f, case_id id, time_point t, long after_s) {
-    REQUIRE(f.e.start("hotline_call", id, {}, t, f.desk).applied());
+    REQUIRE(f.e.start("hotline_call", id, {}, t, f.desk, "caller-" + std::to_string(id)).applied());
     REQUIRE(f.e.dispatch(id, "answer", t + seconds(after_s), f.op).applied());
     REQUIRE(f.e.dispatch(id, "register",
                          {{"name", "Ms Chen"}, {"withheld", false}, {"contact", "138-0000"}, {"reason", "sleep"}},
@@ -128,8 +128,10 @@ TEST_CASE("hotline: a caller who needs follow-up gets callbacks at +1 week and +
     f.e.dispatch(1, "join", t0 + minutes(3), f.li);
     f.e.dispatch(1, "confirm_identity", t0 + minutes(4), f.li);
     f.e.dispatch(1, "resolve", {{"needs_follow_up", true}}, t0 + minutes(40), f.li);
+    REQUIRE(f.e.record_consent("caller-1", "callback", true, t0 + minutes(41), f.li).applied());
     f.e.dispatch(1, "hang_up", t0 + minutes(45), f.li);
     f.e.dispatch(1, "record", t0 + minutes(90), f.li);
+    CHECK(!f.seen.saw("1:follow_up_without_consent"));
     const auto kids = f.e.get(1).children();
     REQUIRE(kids.size() == 2);
     CHECK(f.e.get(kids[0]).prog().name() == "phone_callback");
@@ -144,13 +146,54 @@ TEST_CASE("hotline: a caller who needs follow-up gets callbacks at +1 week and +
     f.e.dispatch(2, "hang_up", t0 + hours(2) + minutes(5), f.op);
     f.e.dispatch(2, "record", t0 + hours(2) + minutes(20), f.op);
     CHECK(f.e.get(2).children().empty());
+    CHECK(!f.seen.saw("2:follow_up_without_consent"));
+}
+
+TEST_CASE("hotline: nobody is called back without the caller's consent, given, withdrawn or lapsed") {
+    center_fixture f;
+    auto needs_follow_up = [&](case_id id, time_point t) {
+        answer(f, id, t, 4);
+        f.e.dispatch(id, "assess", {{"urgency", 1}}, t + minutes(1), f.op);
+        REQUIRE(f.e.dispatch(id, "resolve", {{"needs_follow_up", true}}, t + minutes(10), f.op).applied());
+        f.e.dispatch(id, "hang_up", t + minutes(11), f.op);
+    };
+    // Never asked: the recorder is told to offer other support; no callback is spawned.
+    needs_follow_up(1, t0);
+    REQUIRE(f.e.dispatch(1, "record", t0 + minutes(30), f.op).applied());
+    CHECK(f.e.get(1).children().empty());
+    CHECK(f.seen.saw("1:follow_up_without_consent"));
+    // Given, then withdrawn before the record: the latest answer counts.
+    needs_follow_up(2, t0 + hours(1));
+    REQUIRE(f.e.record_consent("caller-2", "callback", true, t0 + hours(1) + minutes(12), f.op).applied());
+    REQUIRE(f.e.record_consent("caller-2", "callback", false, t0 + hours(1) + minutes(13), f.op).applied());
+    f.e.dispatch(2, "record", t0 + hours(1) + minutes(30), f.op);
+    CHECK(f.e.get(2).children().empty());
+    CHECK(f.seen.saw("2:follow_up_without_consent"));
+    // Given until a time that has passed by the record: lapsed.
+    needs_follow_up(3, t0 + hours(2));
+    REQUIRE(
+        f.e.record_consent("caller-3", "callback", true, t0 + hours(2) + minutes(12), f.op, t0 + hours(2) + minutes(20))
+            .applied());
+    CHECK(f.e.consented("caller-3", "callback", t0 + hours(2) + minutes(19)));
+    CHECK(!f.e.consented("caller-3", "callback", t0 + hours(2) + minutes(20)));
+    f.e.dispatch(3, "record", t0 + hours(2) + minutes(30), f.op);
+    CHECK(f.e.get(3).children().empty());
+    // Another caller's consent is not this one's; this caller's own is.
+    needs_follow_up(4, t0 + hours(3));
+    REQUIRE(f.e.record_consent("caller-4", "callback", true, t0 + hours(3) + minutes(12), f.op).applied());
+    f.e.dispatch(4, "record", t0 + hours(3) + minutes(30), f.op);
+    CHECK(f.e.get(4).children().size() == 2);
+    for (const case_id kid : f.e.get(4).children()) CHECK(f.e.get(kid).client() == "caller-4");
 }
 
 namespace {
+// A callback for a client who consented to it.
 case_id callback(center_fixture& f, case_id id, time_point due, time_point now) {
-    REQUIRE(
-        f.e.start("phone_callback", id, {{"due", due}, {"contact", "138-0000"}, {"counselor", "dr-li"}}, now, f.desk)
-            .applied());
+    const std::string client = "client-" + std::to_string(id);
+    REQUIRE(f.e.start("phone_callback", id, {{"due", due}, {"contact", "138-0000"}, {"counselor", "dr-li"}}, now,
+                      f.desk, client)
+                .applied());
+    REQUIRE(f.e.record_consent(client, "callback", true, now, f.desk).applied());
     return id;
 }
 } // namespace
@@ -187,6 +230,41 @@ TEST_CASE("callback: only a trained agent may take it; details are verified befo
     f.e.dispatch(2, "verify", {{"contact_ok", false}}, local(2026, 11, 24, 11, 2), f.agent);
     CHECK(f.path(2) == "contact_invalid");
     CHECK(f.seen.saw("2:tell_counselor"));
+}
+
+TEST_CASE("callback: nobody dials a client who has not consented or withdrew; the counselor is told") {
+    center_fixture f;
+    const auto due = local(2026, 11, 24, 10, 0);
+    auto claim_and_verify = [&](case_id id, time_point t) {
+        REQUIRE(f.e.dispatch(id, "claim", t, f.agent).applied());
+        REQUIRE(f.e.dispatch(id, "verify", {{"contact_ok", true}}, t + minutes(1), f.agent).applied());
+    };
+    // Without a client nobody can have consented.
+    REQUIRE(f.e.start("phone_callback", 1, {{"due", due}, {"contact", "138"}}, t0, f.desk).applied());
+    f.e.advance(due);
+    claim_and_verify(1, due + minutes(1));
+    CHECK(f.path(1) == "no_consent");
+    CHECK(f.seen.saw("1:tell_counselor"));
+    // A client who withdrew after an unanswered attempt is not tried again.
+    callback(f, 2, due, due + minutes(5));
+    claim_and_verify(2, due + minutes(6));
+    REQUIRE(f.path(2) == "dialing");
+    REQUIRE(f.e.dispatch(2, "unreachable", due + minutes(8), f.agent).applied());
+    REQUIRE(f.path(2) == "waiting_retry");
+    REQUIRE(f.e.record_consent("client-2", "callback", false, due + hours(2), f.desk).applied());
+    f.e.advance(local(2026, 11, 25, 9, 0));
+    REQUIRE(f.path(2) == "verifying");
+    REQUIRE(f.e.dispatch(2, "verify", {{"contact_ok", true}}, local(2026, 11, 25, 9, 1), f.agent).applied());
+    CHECK(f.path(2) == "no_consent");
+    CHECK(f.e.get(2).finished());
+    // The options an agent sees follow the consent too (no dialing offered without it).
+    callback(f, 3, due, local(2026, 11, 25, 9, 2));
+    REQUIRE(f.e.record_consent("client-3", "callback", false, local(2026, 11, 25, 9, 3), f.desk).applied());
+    f.e.advance(local(2026, 11, 25, 9, 4));
+    REQUIRE(f.e.dispatch(3, "claim", local(2026, 11, 25, 9, 5), f.agent).applied());
+    REQUIRE(f.e.record_consent("client-3", "callback", true, local(2026, 11, 25, 9, 6), f.desk).applied());
+    REQUIRE(f.e.dispatch(3, "verify", {{"contact_ok", true}}, local(2026, 11, 25, 9, 7), f.agent).applied());
+    CHECK(f.path(3) == "dialing");
 }
 
 TEST_CASE("callback: three retries on the working days after each attempt, then the counselor is told") {

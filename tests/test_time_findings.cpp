@@ -23,8 +23,9 @@ struct default_center {
 sla_status callback_on_time(time_point reached) {
     default_center f;
     REQUIRE(f.e.start("phone_callback", 1, {{"due", local(2025, 3, 5, 0, 0)}, {"contact", "138"}},
-                      local(2025, 3, 1, 10, 0), f.desk)
+                      local(2025, 3, 1, 10, 0), f.desk, "client-1")
                 .applied());
+    REQUIRE(f.e.record_consent("client-1", "callback", true, local(2025, 3, 1, 10, 0), f.desk).applied());
     f.e.advance(local(2025, 3, 5, 9, 0));
     f.e.dispatch(1, "claim", local(2025, 3, 5, 9, 1), f.agent);
     f.e.dispatch(1, "verify", {{"contact_ok", true}}, local(2025, 3, 5, 9, 2), f.agent);
@@ -108,7 +109,8 @@ TEST_CASE("finding 4: callbacks are due on dates: +7 days and +1 calendar month,
 TEST_CASE("finding 5: three retries, each on the working day after the previous attempt's date") {
     default_center f;
     f.e.start("phone_callback", 1, {{"due", local(2025, 1, 24, 0, 0)}, {"contact", "138"}}, local(2025, 1, 20, 10, 0),
-              f.desk);
+              f.desk, "client-1");
+    REQUIRE(f.e.record_consent("client-1", "callback", true, local(2025, 1, 20, 10, 0), f.desk).applied());
     f.e.advance(local(2025, 1, 24, 9, 0));
     f.e.dispatch(1, "claim", local(2025, 1, 24, 9, 1), f.agent);
     f.e.dispatch(1, "verify", {{"contact_ok", true}}, local(2025, 1, 24, 9, 2), f.agent);

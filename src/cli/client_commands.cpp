@@ -5,6 +5,7 @@
 //   careflow history --store sqlite:PATH --client ID --as ACTOR_JSON [--keys FILE] [--format text|json]
 #include "commands.hpp"
 #include "disclosure.hpp"
+#include "state_json.hpp"
 
 #include <careflow/procedures/procedures.hpp>
 #include <careflow/store/sqlite.hpp>
@@ -148,7 +149,13 @@ int history(const std::vector<std::string>& args) {
         for (const auto& c : f.cases) cases.push_back(case_json(c));
         json entries = json::array();
         for (const auto& x : f.entries) entries.push_back(entry_json(x));
-        std::cout << json{{"client", f.client}, {"cases", std::move(cases)}, {"entries", std::move(entries)}}.dump()
+        json consents = json::array();
+        for (const auto& c : f.consents) consents.push_back(consent_json(c));
+        std::cout << json{{"client", f.client},
+                          {"cases", std::move(cases)},
+                          {"entries", std::move(entries)},
+                          {"consents", std::move(consents)}}
+                         .dump()
                   << '\n';
         return 0;
     } catch (const careflow::error& x) {

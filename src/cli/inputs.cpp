@@ -88,6 +88,15 @@ applied apply(engine& e, const json& in, const std::string& key) {
     const std::string request = key.empty() ? std::string() : request_of(in);
     auto keyed = e.with_key(key, request);
     if (op == "advance") return {keyed.advance(at), 0};
+    if (op == "consent") { // a client's answer: no case
+        const actor who = actor_of(in);
+        const bool granted = field(in, "granted", json::value_t::boolean, "true or false").get<bool>();
+        time_point until(boost::posix_time::not_a_date_time);
+        if (const auto u = in.find("until"); u != in.end() && !u->is_null())
+            if (!u->is_string() || !parse_instant(u->get<std::string>(), until))
+                throw unreadable{{}, "\"until\" must be an ISO 8601 instant with an offset, or null"};
+        return {keyed.record_consent(text(in, "client"), text(in, "topic"), granted, at, who, until), 0};
+    }
     const case_id id = field(in, "case", json::value_t::number_unsigned, "a non-negative integer").get<case_id>();
     const actor who = actor_of(in);
     if (op == "start") {
@@ -117,7 +126,7 @@ applied apply(engine& e, const json& in, const std::string& key) {
         return {keyed.dispatch(id, event, fields, at, who), id};
     }
     if (op == "assign") return {keyed.assign(id, text(in, "duty"), text(in, "person"), at, who), id};
-    throw unreadable{{}, "\"op\" must be start, dispatch, assign or advance, not \"" + op + "\""};
+    throw unreadable{{}, "\"op\" must be start, dispatch, assign, advance or consent, not \"" + op + "\""};
 }
 
 json output_line(const std::optional<std::string>& key, std::string_view outcome_name, std::string_view code,

@@ -97,6 +97,14 @@ json case_json(const case_view& c, const fire_counts& fired, const case_reading*
 
 } // namespace
 
+json consent_json(const consent_state& c) {
+    return json{{"topic", c.topic},
+                {"granted", c.granted},
+                {"at", to_json(value(c.at))},
+                {"until", c.until.is_special() ? json(nullptr) : to_json(value(c.until))},
+                {"recorded_by", c.recorded_by}};
+}
+
 json state_json(engine& e, const fire_counts& fired, const std::optional<actor>& reader) {
     std::vector<case_id> ids = e.cases();
     std::sort(ids.begin(), ids.end());
@@ -107,7 +115,15 @@ json state_json(engine& e, const fire_counts& fired, const std::optional<actor>&
         cases.push_back(case_json(e.get(id), fired, seen ? &*seen : nullptr));
     }
     const time_point now = e.now();
-    return json{{"clock", now.is_special() ? json(nullptr) : to_json(value(now))}, {"cases", std::move(cases)}};
+    json out{{"clock", now.is_special() ? json(nullptr) : to_json(value(now))}, {"cases", std::move(cases)}};
+    json consents = json::object();
+    for (const auto& client : e.consenting_clients()) {
+        json answers = json::array();
+        for (const auto& c : e.consents(client)) answers.push_back(consent_json(c));
+        consents[client] = std::move(answers);
+    }
+    if (!consents.empty()) out["consents"] = std::move(consents);
+    return out;
 }
 
 } // namespace careflow::cli

@@ -1,6 +1,7 @@
 // The engine's state as JSON, the shape `careflow inspect --json` and `careflow run
 // --final-state` write: the clock and every case (sorted by id) with its procedure, state,
-// variables, assignees, SLA clocks, pending timers and timer fires since it started.
+// variables, assignees, SLA clocks, pending timers and timer fires since it started; and,
+// when any client has answered one, the clients' consents.
 #pragma once
 
 #include "json_values.hpp"
@@ -30,6 +31,9 @@ public:
 private:
     std::unordered_map<case_id, std::map<std::string, std::uint64_t>> fired_;
 };
+
+/// One consent answer: {"topic","granted","at","until","recorded_by"} (`until` null: none).
+[[nodiscard]] json consent_json(const consent_state& c);
 
 /// The whole state; `fired` gives each case's count per state timer (0 for those never
 /// fired). Personal variables show as `withheld` unless `reader` may read them (each case

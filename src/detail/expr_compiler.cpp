@@ -31,6 +31,13 @@ struct checker {
             if (vs[i].name == name) return i;
         return std::nullopt;
     }
+    std::optional<std::size_t> consent(const std::string& topic) const {
+        if (!scope.consents) return std::nullopt;
+        const auto& cs = *scope.consents;
+        for (std::size_t i = 0; i < cs.size(); ++i)
+            if (cs[i].topic == topic) return i;
+        return std::nullopt;
+    }
     std::optional<std::size_t> field(const std::string& name) const {
         if (!scope.event) return std::nullopt;
         const auto& fs = scope.event->payload;
@@ -109,6 +116,12 @@ struct checker {
         }
         case expr_op::now: out.type = value_type::time; return true;
         case expr_op::actor: out.type = value_type::text; return true;
+        case expr_op::consent:
+            if (!consent(n.name))
+                return fail("careflow.model.unknown_consent",
+                            "consent topic '" + n.name + "' is not declared (procedure_builder::consent)");
+            out.type = value_type::boolean;
+            return true;
         case expr_op::add:
         case expr_op::sub: {
             info a, b;
@@ -311,6 +324,7 @@ struct checker {
         }
         case expr_op::now: push(opcode::push_now); return;
         case expr_op::actor: push(opcode::push_actor); return;
+        case expr_op::consent: push(opcode::push_consent, static_cast<std::uint16_t>(*consent(n.name))); return;
         case expr_op::local_day:
         case expr_op::close_of_day:
         case expr_op::plus_days:
@@ -390,6 +404,7 @@ std::size_t stack_depth(const std::vector<instruction>& code) {
         case opcode::push_text_field:
         case opcode::push_now:
         case opcode::push_actor:
+        case opcode::push_consent:
         case opcode::test_var_i:
         case opcode::test_var_r:
         case opcode::test_field_i:

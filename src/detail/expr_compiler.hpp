@@ -18,6 +18,8 @@ struct expr_scope {
     /// The program's calendar names: a date operation's calendar is found here, or added
     /// (none: validating only, every name is index 0).
     std::vector<std::string>* calendars = nullptr;
+    /// The consent topics the procedure declares; `consent("t")` compiles to t's index.
+    const std::vector<consent_decl>* consents = nullptr;
 };
 
 /// A type error, or none (`id` empty).

@@ -245,6 +245,11 @@ read_rule_builder procedure_builder::may_read(sensitivity up_to) {
     return read_rule_builder(this, p_.read_rules_.size() - 1);
 }
 
+procedure_builder& procedure_builder::consent(std::string topic, std::string description) {
+    p_.consents_.push_back(consent_decl{std::move(topic), std::move(description)});
+    return *this;
+}
+
 procedure_builder& procedure_builder::duty(std::string name) {
     p_.duties_.push_back(std::move(name));
     return *this;

@@ -28,6 +28,13 @@ std::string_view to_string(sensitivity s) noexcept {
     return "?";
 }
 
+bool consent_topic_ok(std::string_view topic) noexcept {
+    if (topic.empty() || topic.size() > 64) return false;
+    for (const char c : topic)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-')) return false;
+    return true;
+}
+
 std::optional<value_type> value::type() const noexcept {
     switch (v_.index()) {
     case 1: return value_type::boolean;
@@ -150,6 +157,7 @@ std::string render(const expr& e, int parent, bool right) {
     case expr_op::field: return "$" + n.name;
     case expr_op::now: return "now";
     case expr_op::actor: return "actor";
+    case expr_op::consent: return "consent(\"" + n.name + "\")";
     case expr_op::not_: return "!" + render(n.lhs, precedence(n.op), false);
     case expr_op::local_day: return "local_day(" + render(n.lhs, 0, false) + ", \"" + n.name + "\")";
     case expr_op::close_of_day: return "close_of_day(" + render(n.lhs, 0, false) + ", \"" + n.name + "\")";

@@ -87,6 +87,14 @@ private:
         unique(
             p_.slas(), [](const sla_decl& s) -> const std::string& { return s.name; }, "sla");
         unique(
+            p_.consents(), [](const consent_decl& c) -> const std::string& { return c.topic; }, "consent topic");
+        if (p_.consents().size() > 64)
+            error("careflow.model.too_many_consents", "the procedure", "declares more than 64 consent topics");
+        for (const auto& c : p_.consents())
+            if (!c.topic.empty() && !consent_topic_ok(c.topic))
+                error("careflow.model.bad_consent_topic", "consent topic " + q(c.topic),
+                      "is not 1 to 64 bytes of lower-case letters, digits, '_', '.' and '-'");
+        unique(
             p_.host_actions(), [](const host_action_decl& a) -> const std::string& { return a.name; }, "host action");
         for (const auto& e : p_.events())
             unique(
@@ -186,7 +194,7 @@ private:
             return;
         }
         expression code;
-        const auto problem = compile_expression(e, expr_scope{&p_.variables(), ev}, code);
+        const auto problem = compile_expression(e, expr_scope{&p_.variables(), ev, nullptr, &p_.consents()}, code);
         if (!problem.ok()) {
             error(problem.id, subject, std::string(what) + ": " + problem.message);
             return;
@@ -230,7 +238,8 @@ private:
             for (const auto& [name, e] : a.bindings) {
                 expression code;
                 if (e.empty() || e.node()->op == expr_op::constant) continue; // checked against the child at spawn
-                const auto problem = compile_expression(e, expr_scope{&p_.variables(), ev}, code);
+                const auto problem =
+                    compile_expression(e, expr_scope{&p_.variables(), ev, nullptr, &p_.consents()}, code);
                 if (!problem.ok()) error(problem.id, subject, "binding of " + q(name) + ": " + problem.message);
             }
             break;

@@ -87,7 +87,18 @@ procedure first_visit(const first_visit_params& k) {
         .then(set("risk", field("risk")))
         .then(set("in_scope", field("in_scope")));
     b.transition("deciding", "crisis").when(var("risk") >= k.crisis_risk);
-    b.transition("deciding", "referral").when(var("in_scope") == false);
+    if (k.referral_consent.empty()) {
+        b.transition("deciding", "referral").when(var("in_scope") == false);
+    } else {
+        b.consent(k.referral_consent, "to have their file shared with the center they are referred to");
+        b.transition("deciding", "referral")
+            .when(var("in_scope") == false && consent(k.referral_consent))
+            .then(notify("share_with_referral", "the client consented: send the file to the referral"));
+        b.transition("deciding", "referral")
+            .when(var("in_scope") == false)
+            .then(notify("referral_without_file",
+                         "no consent to share the file: give the client the referral's contact, send nothing"));
+    }
     b.transition("deciding", "matching");
     b.transition("matching", "pre_contact")
         .on("assign_counselor")

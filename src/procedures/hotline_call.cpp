@@ -135,7 +135,19 @@ procedure hotline_call(const hotline_call_params& k) {
                                                           {"contact", var("contact")},
                                                           {"counselor", var("counselor_id")}}));
     auto with_callbacks = b.transition("recording", "awaiting_feedback").on("record").by_assignee("recorder");
-    with_callbacks.when(var("needs_follow_up") == true);
+    expr wants = var("needs_follow_up") == true;
+    if (!k.callback_consent.empty()) {
+        b.consent(k.callback_consent, "to be called back after the call (the follow-up callbacks)");
+        with_callbacks.when(wants && consent(k.callback_consent));
+        b.transition("recording", "awaiting_feedback")
+            .on("record")
+            .by_assignee("recorder")
+            .when(wants)
+            .then(notify("follow_up_without_consent",
+                         "the caller needs follow-up but has not consented to be called back: offer other support"));
+    } else {
+        with_callbacks.when(wants);
+    }
     for (auto& a : follow_ups) with_callbacks.then(a);
     b.transition("recording", "awaiting_feedback").on("record").by_assignee("recorder");
     // Feedback may come before or after the record; the call closes when both are in.

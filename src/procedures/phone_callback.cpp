@@ -59,6 +59,11 @@ procedure phone_callback(const phone_callback_params& k) {
     b.state("unreachable").final().on_entry(notify("tell_counselor", "client unreachable after every attempt"));
     b.state("cancelled").final().describe("withdrawn before the call (e.g. the client declined follow-up)");
     b.state("contact_invalid").final().on_entry(notify("tell_counselor", "contact details failed verification"));
+    if (!k.consent.empty())
+        b.state("no_consent")
+            .final()
+            .describe("the client has not consented to be called back (or withdrew): nobody dials")
+            .on_entry(notify("tell_counselor", "no consent to be called back: the callback is not made"));
 
     b.transition("planned", "queued").on("due");
     for (const char* from : {"planned", "queued", "waiting_retry"}) b.transition(from, "cancelled").on("cancel");
@@ -66,7 +71,16 @@ procedure phone_callback(const phone_callback_params& k) {
         .on("claim")
         .require_role(roles::callback_agent)
         .then(assign("agent", actor_id()));
-    b.transition("verifying", "dialing").on("verify").when(field("contact_ok") == true).by_assignee("agent");
+    if (k.consent.empty()) {
+        b.transition("verifying", "dialing").on("verify").when(field("contact_ok") == true).by_assignee("agent");
+    } else {
+        b.consent(k.consent, "to be called back (follow-up callbacks)");
+        b.transition("verifying", "dialing")
+            .on("verify")
+            .when(field("contact_ok") == true && consent(k.consent))
+            .by_assignee("agent");
+        b.transition("verifying", "no_consent").on("verify").when(!consent(k.consent)).by_assignee("agent");
+    }
     b.transition("verifying", "contact_invalid").on("verify").by_assignee("agent");
     b.transition("dialing", "conversation")
         .on("reached")

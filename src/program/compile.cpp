@@ -57,6 +57,10 @@ private:
     void names() {
         for (const auto& d : p_.duties()) out_.duties_.push_back(d);
         for (const auto& c : p_.calendars()) out_.calendars_.push_back(c);
+        if (p_.consents().size() > 64)
+            throw error("careflow.program.too_many_consents",
+                        "procedure '" + p_.name() + "' declares more than 64 consent topics");
+        for (const auto& c : p_.consents()) out_.consent_topics_.push_back(c.topic);
         for (const auto& h : p_.host_actions()) out_.host_actions_.push_back({h.name, h.fn});
         for (auto t : p_.transitions())
             for (const auto& r : p_.transition(t).roles) note(out_.roles_, r);
@@ -127,8 +131,8 @@ private:
             code.type = type;
             code.source = e.to_string();
         } else {
-            const auto problem =
-                detail::compile_expression(e, detail::expr_scope{&p_.variables(), ev, &out_.calendars_}, code);
+            const auto problem = detail::compile_expression(
+                e, detail::expr_scope{&p_.variables(), ev, &out_.calendars_, &p_.consents()}, code);
             if (!problem.ok()) throw error(problem.id, "procedure '" + p_.name() + "': " + problem.message);
             if (want == value_type::real && code.type == value_type::integer) {
                 code.code.push_back({opcode::to_real, comparison::eq, 0, {}});

@@ -1,4 +1,4 @@
-// What host guards read: variables and payload fields by name, and cell-to-value conversion.
+// What host guards read: variables, payload fields and consents by name, and cell-to-value conversion.
 #include <careflow/error.hpp>
 #include <careflow/program/context.hpp>
 
@@ -43,6 +43,14 @@ value guard_context::field(std::string_view name) const {
         }
     }
     throw error("careflow.runtime.unknown_field", "no payload field '" + std::string(name) + "' here");
+}
+
+bool guard_context::consent(std::string_view topic) const {
+    const auto topics = program_->consent_topics();
+    for (std::size_t i = 0; i < topics.size(); ++i)
+        if (topics[i] == topic) return (ctx_->consents >> i & 1U) != 0;
+    throw error("careflow.runtime.unknown_consent",
+                "procedure '" + program_->name() + "' declares no consent topic '" + std::string(topic) + "'");
 }
 
 } // namespace careflow

@@ -80,6 +80,7 @@ cell expression::interpret(const eval_context& ctx) const noexcept {
         case opcode::push_text_field: st[n++].s = &ctx.field_texts[in.arg]; break;
         case opcode::push_now: st[n++].i = ctx.now; break;
         case opcode::push_actor: st[n++].s = ctx.actor; break;
+        case opcode::push_consent: st[n++].i = static_cast<std::int64_t>(ctx.consents >> in.arg & 1U); break;
         case opcode::to_real: st[n - 1].r = static_cast<double>(st[n - 1].i); break;
         case opcode::to_real_below: st[n - 2].r = static_cast<double>(st[n - 2].i); break;
         case opcode::add_i:

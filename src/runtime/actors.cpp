@@ -39,6 +39,8 @@ void engine_impl::resolve(installed& in) {
         else if (h.fn)
             in.hosts[i] = &h.fn;
     }
+    in.consents.clear();
+    for (const auto& topic : p.consent_topics()) in.consents.push_back(intern_consent(topic));
 }
 
 std::uint32_t engine_impl::person_of(std::string_view id) {

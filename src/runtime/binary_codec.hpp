@@ -64,6 +64,8 @@ public:
         p_ += sizeof(U);
         return static_cast<T>(u);
     }
+    /// The next byte, not taken (-1 at the end).
+    [[nodiscard]] int peek() const noexcept { return p_ == end_ ? -1 : static_cast<unsigned char>(*p_); }
     std::string_view str() {
         const auto n = get<std::uint32_t>();
         need(n);

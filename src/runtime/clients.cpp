@@ -110,6 +110,7 @@ result engine_impl::erase_client(std::string_view client, ticks t, std::uint32_t
         for (std::size_t i = 0; i < journal.size(); ++i)
             if (ids.count(journal[i].id) != 0 || of_client(journal[i])) erase_values(journal[i]);
         if (durable.to) durable.shred.emplace_back(client);
+        forget_consents(client); // nobody is left to have consented
         in.result = outcome::applied;
         log(in);
         result ok;
@@ -130,10 +131,11 @@ client_file engine_impl::client_history(std::string_view client, std::span<const
         if (slots[slot].client == client) ids.insert(slots[slot].id);
     std::vector<journal_entry> mine;
     for (const auto& e : entries)
-        if (ids.count(e.id) != 0) mine.push_back(e);
+        if (e.kind == record_kind::consent ? e.client == client : ids.count(e.id) != 0) mine.push_back(e);
     client_file out;
     out.client = std::string(client);
     out.entries = journal_for(mine, t, actor, client);
+    out.consents = consent_states(client);
     const time_point never(boost::posix_time::not_a_date_time);
     auto file_of = [&](case_id id) -> client_case& {
         const auto it =

@@ -63,6 +63,8 @@ std::string_view code_of(reason r) noexcept {
     case reason::unknown_actor: return codes::unknown_actor;
     case reason::access_denied: return codes::access_denied;
     case reason::bad_client: return codes::bad_client;
+    case reason::unknown_consent: return codes::unknown_consent;
+    case reason::bad_consent: return codes::bad_consent;
     case reason::reserved_actor: return codes::reserved_actor;
     case reason::reentrant_input: return codes::reentrant_input;
     case reason::bad_time: return codes::bad_time;

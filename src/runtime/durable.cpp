@@ -22,6 +22,8 @@ namespace {
 constexpr char entry_program = 'P'; // a program's shape: the next program number
 constexpr char entry_person = 'H';  // a person id: the next person index
 constexpr char entry_ref = 'R';     // an actor ref: u32 person, u32 roles, role strings
+constexpr char entry_consent = 'C'; // a consent answer: client, topic, u8 granted, at, until, u32 person
+constexpr char entry_forget = 'F';  // every consent of a client withdrawn (erasure): client
 
 constexpr std::uint8_t header_version = 1;
 constexpr std::uint16_t no_number = 0xFFFF;
@@ -103,6 +105,23 @@ std::unique_ptr<engine_impl> recover(const engine_impl& from, const stored_engin
                 e.ref_of(a);
                 break;
             }
+            case entry_consent: {
+                const std::string client(r.str());
+                const std::string topic(r.str());
+                consent_record c;
+                const auto granted = r.get<std::uint8_t>();
+                c.at = r.get<ticks>();
+                c.until = r.get<ticks>();
+                c.person = r.get<std::uint32_t>();
+                if (granted > 1 || c.person >= e.people.size() || !client_ok(client) || client.empty() ||
+                    !consent_topic_ok(topic) || (c.until != no_time && (!granted || c.until <= c.at)))
+                    throw error("careflow.store.corrupt", "a consent entry out of range");
+                c.granted = granted == 1;
+                c.topic = e.intern_consent(topic);
+                e.set_consent(client, c);
+                break;
+            }
+            case entry_forget: e.forget_consents(r.str()); break;
             default: throw error("careflow.store.corrupt", "a dictionary entry of an unknown kind");
             }
             if (r.left() != 0) throw error("careflow.store.corrupt", "a dictionary entry is too long");
@@ -143,6 +162,22 @@ std::unique_ptr<engine_impl> recover(const engine_impl& from, const stored_engin
 }
 
 } // namespace
+
+std::string consent_entry(const engine_impl& e, std::string_view client, const consent_record& r) {
+    std::string entry(1, entry_consent);
+    writer w(entry);
+    w.str(client);
+    w.str(e.consent_topics[r.topic]);
+    w.put(static_cast<std::uint8_t>(r.granted ? 1 : 0));
+    w.put(r.at), w.put(r.until), w.put(r.person);
+    return entry;
+}
+
+std::string forget_entry(std::string_view client) {
+    std::string entry(1, entry_forget);
+    writer(entry).str(client);
+    return entry;
+}
 
 void engine_impl::mark(std::uint32_t slot) {
     case_data& c = slots[slot];
@@ -193,6 +228,8 @@ void engine_impl::persist(std::size_t first_record) {
         }
         w.cases.push_back(std::move(sc));
     }
+    // Consents after the people they name (a new recorder is among this write's people).
+    for (auto& entry : durable.consents) w.dictionary.push_back(std::move(entry));
     w.erased = durable.erased;
     w.shred = std::move(durable.shred);
     w.journal_first = std::max(first_record, journal_base);
@@ -243,6 +280,7 @@ void engine_impl::settle_durable() noexcept {
     durable.erased.clear();
     durable.keys.clear();
     durable.shred.clear();
+    durable.consents.clear();
 }
 
 result engine_impl::reload(const error& why) {
@@ -284,6 +322,8 @@ void engine::open(store& s) {
         e.durable.to = &s;
         e.durable.people = 1; // person 0, the engine itself, is in every engine
         for (std::uint32_t slot : e.ordered_slots()) e.mark(slot);
+        for (const auto& [client, answers] : e.consents)
+            for (const auto& r : answers) e.durable.consents.push_back(detail::consent_entry(e, client, r));
         try {
             e.persist(e.journal_base);
         } catch (...) {

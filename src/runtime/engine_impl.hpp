@@ -84,9 +84,20 @@ struct host_read_rule {
     std::vector<std::string> roles;
 };
 
+/// A client's answer on one consent topic, as last recorded.
+struct consent_record {
+    std::uint16_t topic = 0;  ///< the engine's topic index (`engine_impl::consent_topics`)
+    bool granted = false;     ///< given, or withdrawn
+    ticks at = 0;             ///< when recorded
+    ticks until = no_time;    ///< when a consent given lapses (no_time: it does not)
+    std::uint32_t person = 0; ///< who recorded it
+    friend bool operator==(const consent_record&, const consent_record&) = default;
+};
+
 /// An installed program and what the engine resolved for it.
 struct installed {
     std::shared_ptr<const program> p;
+    std::vector<std::uint16_t> consents;    ///< by program consent topic: the engine's topic index
     std::vector<host_read_rule> host_rules; ///< the host's read rules, beside the program's own
     std::vector<const calendar*> calendars; ///< by program calendar index (nullptr: not set)
     std::vector<const host_action*> hosts;  ///< by program host action index (nullptr: unbound)
@@ -118,6 +129,7 @@ struct durable_state {
     std::vector<std::uint32_t> dirty;   ///< slots the input changed
     std::vector<case_id> erased;        ///< cases the input erased
     std::vector<std::string> shred;     ///< owners whose personal data the input erased
+    std::vector<std::string> consents;  ///< dictionary entries of the consents the input recorded or withdrew
     std::vector<recorded_input> keys;   ///< the keyed input in progress, once recorded
     std::string header;                 ///< the header last written
 };
@@ -169,6 +181,10 @@ struct engine_impl {
     chunked<cell> journal_cells;
     std::vector<std::string> journal_texts;
     std::vector<given_input> givens;
+
+    // clients' consents (consent.cpp): the latest answer per client and topic
+    std::vector<std::string> consent_topics; ///< every topic an installed program declares, interned
+    std::map<std::string, std::vector<consent_record>, std::less<>> consents;
 
     // the input in progress: its steps (a pool by depth), notices and what failed in delivery
     std::vector<std::unique_ptr<step>> steps;
@@ -371,6 +387,32 @@ struct engine_impl {
     /// without a client share one data key).
     std::string owner_of(case_id id, const std::string& client) const;
 
+    // ---- consent (consent.cpp) ----
+    /// The engine's index of `topic`, interned (topics come from installed programs and stores).
+    std::uint16_t intern_consent(std::string_view topic);
+    /// The engine's index of `topic`, or 0xFFFF when no installed program declares it.
+    std::uint16_t find_consent(std::string_view topic) const;
+    /// Bit i: case `c`'s client has given its program's consent topic i, holding at `now`.
+    std::uint64_t consents_of(const case_data& c, ticks now) const {
+        const auto& map = programs[c.prog].consents;
+        return map.empty() || c.client.empty() ? 0 : client_consents(c.client, map, now);
+    }
+    std::uint64_t client_consents(std::string_view client, std::span<const std::uint16_t> topics, ticks now) const;
+    result record_consent(std::string_view client, std::string_view topic, bool granted, ticks until, ticks t,
+                          std::uint32_t actor);
+    /// Make `r` the client's answer on its topic (replacing the one before), noting it for the store.
+    void set_consent(std::string_view client, const consent_record& r);
+    /// Is an answer of `client` on engine topic `topic` recorded?
+    bool has_consent(std::string_view client, std::uint16_t topic) const {
+        const auto it = consents.find(client);
+        return it != consents.end() && std::any_of(it->second.begin(), it->second.end(),
+                                                   [&](const consent_record& r) { return r.topic == topic; });
+    }
+    /// `client`'s answers as they stand, by topic.
+    std::vector<consent_state> consent_states(std::string_view client) const;
+    /// Withdraw every consent of `client` (erasure), noting it for the store.
+    void forget_consents(std::string_view client);
+
     // ---- reads ----
     const program& prog_of(const case_data& c) const { return *programs[c.prog].p; }
     bool finished(const case_data& c) const { return prog_of(c).states()[c.state].is_final; }
@@ -405,6 +447,11 @@ inline record input_record(record_kind kind, case_id id, ticks t, std::uint32_t 
     in.actor = actor;
     return in;
 }
+
+/// The store dictionary entry of client `client`'s consent answer `r` (durable.cpp).
+std::string consent_entry(const engine_impl& e, std::string_view client, const consent_record& r);
+/// The store dictionary entry that withdraws every consent of `client` (erasure).
+std::string forget_entry(std::string_view client);
 
 /// Why an input made from one of the engine's own callbacks is refused.
 inline constexpr const char* reentrant_message = "the engine was called back from an observer or action";

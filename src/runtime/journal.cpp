@@ -44,6 +44,7 @@ std::string_view to_string(record_kind k) noexcept {
     case record_kind::finish: return "finish";
     case record_kind::erase: return "erase";
     case record_kind::read: return "read";
+    case record_kind::consent: return "consent";
     }
     return "?";
 }
@@ -150,6 +151,11 @@ journal_entry engine_impl::entry(const record& r) const {
         }
     }
     if (r.kind == record_kind::erase && r.sub == 1) e.event = "client"; // engine::erase_client
+    if (r.kind == record_kind::consent && r.index != 0xFFFF) {
+        e.event = consent_topics[r.index];
+        e.values.emplace_back("granted", value(r.sub == 1));
+        if (r.value != no_time) e.values.emplace_back("until", value(to_time_point(r.value)));
+    }
     if (r.kind == record_kind::read) {
         // The text is "shown,items|refused,items": each personal item, true when shown.
         if (r.sub == 1) e.event = "export";
@@ -382,7 +388,7 @@ std::vector<journal_entry> read_journal(std::istream& in) {
         bool kind_ok = false;
         for (auto k : {record_kind::start, record_kind::dispatch, record_kind::fire, record_kind::assign,
                        record_kind::advance, record_kind::sla, record_kind::notify, record_kind::spawn,
-                       record_kind::finish, record_kind::erase, record_kind::read})
+                       record_kind::finish, record_kind::erase, record_kind::read, record_kind::consent})
             if (to_string(k) == f[1]) e.kind = k, kind_ok = true;
         if (!kind_ok) throw bad("unknown kind '" + std::string(f[1]) + "'");
         bool result_ok = false;

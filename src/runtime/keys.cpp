@@ -163,6 +163,21 @@ result keyed_input::assign(case_id id, std::string_view duty, std::string_view p
     return e_.impl_->with_key(k, [&] { return e_.assign(id, duty, person, now, who); });
 }
 
+result keyed_input::record_consent(std::string_view client, std::string_view topic, bool granted, time_point now,
+                                   const actor& who, time_point until) {
+    const auto lapses = until.is_special() ? std::string("-") : format_time(to_ticks(until));
+    const detail::input_key k{key_,
+                              ident(request_, fingerprint()
+                                                  .add("consent")
+                                                  .client_of(client)
+                                                  .add(topic)
+                                                  .add(granted ? "given" : "withdrawn")
+                                                  .add(lapses)
+                                                  .actor_of(who)),
+                              0};
+    return e_.impl_->with_key(k, [&] { return e_.record_consent(client, topic, granted, now, who, until); });
+}
+
 result keyed_input::advance(time_point now) {
     const detail::input_key k{key_, ident(request_, fingerprint().add("advance")), 0};
     return e_.impl_->with_key(k, [&] { return e_.advance(now); });

@@ -21,6 +21,7 @@ bool reads_outside_cells(const expression& x) {
         switch (in.op) {
         case opcode::push_now:
         case opcode::push_actor:
+        case opcode::push_consent: // a machine has no clients
         case opcode::push_text_const:
         case opcode::push_text_var:
         case opcode::push_text_field:
@@ -56,7 +57,7 @@ machine::machine(std::shared_ptr<const program> p, int eventless_limit)
         if (g.expression == no_index) unsupported(pr, "the host guard [" + g.label + "]");
     for (const auto& x : pr.expressions())
         if (reads_outside_cells(x))
-            unsupported(pr, "the expression '" + x.source + "' (it reads text, the time or the actor)");
+            unsupported(pr, "the expression '" + x.source + "' (it reads text, the time, the actor or a consent)");
     for (const auto& a : pr.actions()) {
         switch (a.kind) {
         case action_kind::set: break;

@@ -81,6 +81,14 @@ std::size_t engine::replay(std::span<const journal_entry> entries) {
             if (!erased) r.code = contains(e.id) ? codes::not_finished : codes::unknown_case;
             break;
         }
+        case record_kind::consent: {
+            const value granted = e.get("granted"), until = e.get("until");
+            r = record_consent(e.client, e.event,
+                               granted.type() == value_type::boolean && std::get<bool>(granted.get()), at, who,
+                               until.type() == value_type::time ? std::get<time_point>(until.get())
+                                                                : time_point(boost::posix_time::not_a_date_time));
+            break;
+        }
         case record_kind::read: {
             if (e.event == "export" || e.event == "history" ||
                 e.event == "snapshot") { // what was shown is not in the journal: the clock is

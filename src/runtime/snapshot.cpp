@@ -106,6 +106,20 @@ std::string detail::write_text_snapshot(const detail::engine_impl& e, std::span<
         for (const auto& r : a.roles) put(" "), esc(r);
         put("\n");
     }
+    // Clients' consents: client, topic, given (1) or withdrawn (0), at, until, recorded by.
+    for (const auto& [client, answers] : e.consents)
+        for (const auto& r : answers) {
+            put("consent ");
+            esc(client);
+            put(" ");
+            esc(e.consent_topics[r.topic]);
+            put(r.granted ? " 1" : " 0");
+            t(r.at);
+            t(r.until);
+            put(" ");
+            esc(e.people[r.person]);
+            put("\n");
+        }
     for (std::uint32_t slot : e.ordered_slots()) {
         const auto& c = e.slots[slot];
         const program& p = e.prog_of(c);
@@ -288,6 +302,27 @@ void engine::restore(std::string_view text) {
             if (fresh->actors[made].ref != detail::none32)
                 throw bad("careflow.snapshot.bad_value", "actor " + std::string(w[1]) + " twice");
             fresh->ref_of(made);
+        } else if (tag == "consent") {
+            need(7);
+            if (c) throw bad("careflow.snapshot.bad_line", "'consent' inside a case");
+            const std::string client(str(w[1]));
+            const std::string topic(str(w[2]));
+            detail::consent_record r;
+            if (w[3] != "0" && w[3] != "1")
+                throw bad("careflow.snapshot.bad_value", "a consent is given (1) or not (0)");
+            const bool granted = w[3] == "1";
+            num(w[4], r.at);
+            num(w[5], r.until);
+            if (client.empty() || !detail::client_ok(client) || !consent_topic_ok(topic) || r.at == no_time ||
+                (r.until != no_time && (!granted || r.until <= r.at)))
+                throw bad("careflow.snapshot.bad_value", "a consent out of range");
+            r.granted = granted;
+            r.topic = fresh->intern_consent(topic);
+            if (fresh->has_consent(client, r.topic))
+                throw bad("careflow.snapshot.bad_value", "a second consent line for one client and topic");
+            r.person = fresh->person_of(str(w[6]));
+            if (r.person == 0) throw bad("careflow.snapshot.bad_value", "a consent recorded by the engine itself");
+            fresh->set_consent(client, r);
         } else if (tag == "case") {
             need(8);
             if (c) throw bad("careflow.snapshot.bad_line", "case without 'end'");

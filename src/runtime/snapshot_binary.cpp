@@ -256,6 +256,9 @@ void get_case(reader& r, std::string_view whole, engine_impl& e, const std::vect
     }
 }
 
+/// The byte that opens the consent section after the cases.
+constexpr std::uint8_t consent_section = 'C';
+
 std::string write_binary_snapshot(const engine_impl& e, std::span<const std::uint64_t> shown) {
     std::string out;
     out.reserve(256 + e.index.size() * 200);
@@ -291,6 +294,20 @@ std::string write_binary_snapshot(const engine_impl& e, std::span<const std::uin
     w.put(static_cast<std::uint64_t>(order.size()));
     for (std::uint32_t slot : order)
         put_case(w, e, e.slots[slot], table, shown.empty() ? ~std::uint64_t{0} : shown[slot]);
+    // Clients' consents, after the cases and only when there are any (so a snapshot of an
+    // engine without them is what it was before consents existed).
+    std::uint32_t answers = 0;
+    for (const auto& [client, mine] : e.consents) answers += static_cast<std::uint32_t>(mine.size());
+    if (answers != 0) {
+        w.put(consent_section);
+        w.put(answers);
+        for (const auto& [client, mine] : e.consents)
+            for (const consent_record& c : mine) {
+                w.str(client), w.str(e.consent_topics[c.topic]);
+                w.put(static_cast<std::uint8_t>(c.granted ? 1 : 0));
+                w.put(c.at), w.put(c.until), w.put(c.person);
+            }
+    }
     return out;
 }
 
@@ -326,6 +343,27 @@ std::unique_ptr<engine_impl> read_binary_snapshot(const engine_impl& from, std::
     const std::size_t cases = r.count<std::uint64_t>(case_bytes);
     e.slots.reserve(cases);
     for (std::size_t n = 0; n < cases; ++n) get_case(r, bytes, e, progs, people, client);
+    if (client == client_field::present && r.peek() == consent_section) { // the consents, when there are any
+        r.get<std::uint8_t>();
+        const std::size_t answers = r.count<std::uint32_t>(4 + 4 + 1 + 8 + 8 + 4);
+        if (answers == 0) throw bad("an empty consent section");
+        for (std::size_t n = 0; n < answers; ++n) {
+            const std::string name(r.str());
+            const std::string topic(r.str());
+            consent_record c;
+            const auto granted = r.get<std::uint8_t>();
+            c.at = r.get<ticks>();
+            c.until = r.get<ticks>();
+            c.person = r.get<std::uint32_t>();
+            if (name.empty() || !client_ok(name) || !consent_topic_ok(topic) || granted > 1 || c.person == 0 ||
+                c.person >= people || c.at == no_time || (c.until != no_time && (granted == 0 || c.until <= c.at)))
+                throw bad("a consent out of range");
+            c.granted = granted == 1;
+            c.topic = e.intern_consent(topic);
+            if (e.has_consent(name, c.topic)) throw bad("a second consent for one client and topic");
+            e.set_consent(name, c);
+        }
+    }
     if (r.left() != 0) throw bad("bytes after the last case");
     settle_arming(e, next_seq);
     return fresh;

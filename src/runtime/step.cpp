@@ -21,7 +21,8 @@ eval_context engine_impl::context(const step& s) const {
                         s.field_texts.data(),
                         s.now,
                         person == none32 ? nullptr : &people[person],
-                        programs[c.prog].calendars.data()};
+                        programs[c.prog].calendars.data(),
+                        consents_of(c, s.now)};
 }
 
 // ---- writes, logged for rollback ---------------------------------------------

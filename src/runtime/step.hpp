@@ -42,7 +42,9 @@ enum class reason : std::uint8_t {
     bad_time,
     not_finished,
     access_denied,
-    bad_client
+    bad_client,
+    unknown_consent,
+    bad_consent
 };
 std::string_view code_of(reason r) noexcept;
 
@@ -67,20 +69,21 @@ struct record {
     ticks time = 0;
     case_id id = 0;
     case_id other = 0;
-    std::int64_t value = 0;       ///< sla: elapsed
+    std::int64_t value = 0;       ///< sla: elapsed; consent: until (no_time: none)
     std::int64_t value2 = 0;      ///< sla: goal; sla warning: fraction × 1e6
     std::uint32_t actor = none32; ///< actor identity; sla records: the accountable person
     std::uint32_t payload = 0;    ///< 1 + index into payloads, or 0
     std::uint32_t text = 0;       ///< 1 + index into payloads (a text), or 0
     std::uint32_t given = 0;      ///< rejected inputs: 1 + index into the as-given table, or 0
-    std::uint32_t client = 0;     ///< start: 1 + index into payloads (the client id, a text), or 0
+    std::uint32_t client = 0;     ///< start, consent, erase: 1 + index into payloads (the client id, a text), or 0
     std::uint16_t prog = 0xFFFF;
-    std::uint16_t index = 0xFFFF; ///< event / sla / duty / topic
+    std::uint16_t index = 0xFFFF; ///< event / sla / duty / topic / consent topic (the engine's)
     state_index from = no_index, to = no_index;
     record_kind kind{};
     outcome result = outcome::applied;
     reason code = reason::none;
-    std::uint8_t sub = 0; ///< sla: sla_event; dispatch/fire: 1 when the case left and re-entered its leaf
+    std::uint8_t sub =
+        0; ///< sla: sla_event; dispatch/fire: 1 when the case left and re-entered its leaf; consent: granted
 };
 
 /// One effect of a step, journaled and reported to observers in order.

@@ -94,7 +94,12 @@ void replication::arrive() {
     const bool count = now_ >= warmup_;
     counted_.push_back(count);
     if (count) ++c_.offered;
-    timed([&] { return e_.start("hotline_call", id + 1, {}, at(now_), switchboard_); });
+    // A center's calls link into the caller's file: a caller who needs follow-up consents
+    // to the callbacks (the shipped procedure calls nobody back without it).
+    timed([&] {
+        return e_.start("hotline_call", id + 1, {}, at(now_), switchboard_,
+                        center_ ? "caller-" + std::to_string(id + 1) : std::string());
+    });
     if (k_.patience_mean_s > 0) push(now_ + seconds(rng_.exponential(k_.patience_mean_s)), kind::patience, id);
     schedule_arrival(now_);
     for (int i = 0; i < active_; ++i)
@@ -167,9 +172,16 @@ void replication::handled(std::uint32_t id, int op) {
             for_counselor_.push_back(id);
         return;
     }
-    if (follow_up) timed([&] { return e_.dispatch(id + 1, "resolve", {{"needs_follow_up", true}}, at(now_), who); });
+    if (follow_up) {
+        consent_to_callbacks(id, who);
+        timed([&] { return e_.dispatch(id + 1, "resolve", {{"needs_follow_up", true}}, at(now_), who); });
+    }
     finish_call(id, who);
     free_operator(op);
+}
+
+void replication::consent_to_callbacks(std::uint32_t id, const actor& who) {
+    timed([&] { return e_.record_consent("caller-" + std::to_string(id + 1), "callback", true, at(now_), who); });
 }
 
 void replication::start_counseling(std::uint32_t id, int dr) {
@@ -182,10 +194,9 @@ void replication::start_counseling(std::uint32_t id, int dr) {
 
 void replication::counseled(std::uint32_t id, int dr) {
     const actor& who = dr_actors_[static_cast<std::size_t>(dr)];
-    timed([&] {
-        return e_.dispatch(id + 1, "resolve",
-                           {{"needs_follow_up", center_ && rng_.uniform() < center_->follow_up_rate}}, at(now_), who);
-    });
+    const bool follow_up = center_ && rng_.uniform() < center_->follow_up_rate;
+    if (follow_up) consent_to_callbacks(id, who);
+    timed([&] { return e_.dispatch(id + 1, "resolve", {{"needs_follow_up", follow_up}}, at(now_), who); });
     finish_call(id, who);
     counselors_[static_cast<std::size_t>(dr)].busy = false;
     if (!for_counselor_.empty()) {

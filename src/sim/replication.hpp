@@ -227,6 +227,8 @@ private:
 
     // Hang up, record and collect feedback at once, then drop the finished case.
     void finish_call(std::uint32_t id, const actor& who);
+    /// The caller of call `id` consents to be called back (recorded by `who`).
+    void consent_to_callbacks(std::uint32_t id, const actor& who);
 
     void free_operator(int op);
 

@@ -36,12 +36,13 @@ const std::set<std::string_view>& refusal_codes() {
 }
 
 const std::set<std::string_view>& error_codes() {
-    static const std::set<std::string_view> s{
-        codes::unknown_case,    codes::unknown_event,    codes::bad_payload,     codes::time_backwards,
-        codes::bad_time,        codes::duplicate_case,   codes::unknown_program, codes::unknown_calendar,
-        codes::unknown_duty,    codes::unknown_variable, codes::unknown_actor,   codes::reserved_actor,
-        codes::reentrant_input, codes::not_finished,     codes::action_failed,   codes::unbound_action,
-        codes::eventless_loop,  codes::spawn_failed,     codes::bad_client};
+    static const std::set<std::string_view> s{codes::unknown_case,     codes::unknown_event,    codes::bad_payload,
+                                              codes::time_backwards,   codes::bad_time,         codes::duplicate_case,
+                                              codes::unknown_program,  codes::unknown_calendar, codes::unknown_duty,
+                                              codes::unknown_variable, codes::unknown_actor,    codes::reserved_actor,
+                                              codes::reentrant_input,  codes::not_finished,     codes::action_failed,
+                                              codes::unbound_action,   codes::eventless_loop,   codes::spawn_failed,
+                                              codes::bad_client,       codes::unknown_consent,  codes::bad_consent};
     return s;
 }
 
@@ -185,6 +186,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         case 6: { // what may this actor do, or read: reads only (a read journals itself and moves the clock)
             const case_id id = pick_case();
             const std::uint8_t how = in.byte();
+            if (how % 5 == 1) { // a client's consent: given (perhaps until a time), or withdrawn
+                static const std::array<std::string, 4> topics{"callback", "referral", "sms", "Bad"};
+                const std::string client = how % 2 == 0 ? "C-1" : "C-2";
+                const std::string& topic = topics[in.byte() % topics.size()];
+                const std::uint8_t answer = in.byte();
+                const time_point until = answer % 3 == 0 ? now + boost::posix_time::minutes(answer % 7)
+                                                         : time_point(boost::posix_time::not_a_date_time);
+                r = e.record_consent(client, topic, answer % 2 == 0, now, who, until);
+                if (r.applied()) {
+                    fuzz::require(topic == "callback" || topic == "referral", "an undeclared topic was accepted");
+                    fuzz::require(e.consented(client, topic, now) == (answer % 2 == 0),
+                                  "a consent recorded does not read back");
+                } else {
+                    fuzz::require(r.code == codes::unknown_consent || r.code == codes::bad_consent ||
+                                      r.code == codes::reserved_actor,
+                                  "a consent refused for an unexpected reason");
+                }
+                break;
+            }
             if (how % 5 == 0) { // a client's file, or its erasure
                 const std::string client = how % 2 == 0 ? "C-1" : "C-2";
                 if (how % 3 == 0) {

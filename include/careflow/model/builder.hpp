@@ -154,6 +154,8 @@ public:
     /// `careflow::error` ("careflow.model.unknown_variable") when none of that name is
     /// declared yet. (Payload fields are marked in their `field_decl`.)
     procedure_builder& personal(std::string_view variable, sensitivity level = sensitivity::contact);
+    /// Declare a consent topic its guards check with `consent("topic")` (see `consent_decl`).
+    procedure_builder& consent(std::string topic, std::string description = {});
     /// Declare a read rule for the personal items named (variables, or payload fields as
     /// "event.field"); refine who and when on the returned builder.
     read_rule_builder may_read(std::vector<std::string> items);

@@ -91,6 +91,19 @@ struct field_decl {
     sensitivity personal = sensitivity::none;
 };
 
+/// A kind of consent a client may give or withdraw ("callback": to be called back;
+/// "referral": that their file is shared with a referral; "sms": to receive text
+/// messages). A procedure declares the topics its guards check with `consent("topic")`;
+/// the host records each client's answer (`engine::record_consent`).
+struct consent_decl {
+    std::string topic{};       ///< 1 to 64 bytes of [a-z0-9_.-]
+    std::string description{}; ///< what the client agrees to, for people and diagrams
+};
+
+/// Is `topic` a well-formed consent topic: 1 to 64 bytes of lower-case letters, digits,
+/// '_', '.' and '-'?
+[[nodiscard]] bool consent_topic_ok(std::string_view topic) noexcept;
+
 /// Who may read which personal items of a case, and when. A reader may read an item when
 /// some rule names it (or covers its sensitivity) and the reader fits the rule: holds one
 /// of its roles (when it lists roles) and is the case's assignee for its duty (when it

@@ -32,11 +32,12 @@ enum class expr_op : std::uint8_t {
     or_,
     not_,
     // Dates in a calendar's zone (the node's name is the calendar's):
-    local_day,   ///< time → the instant its local day began
-    plus_days,   ///< time, integer → the same wall time n local days later (or earlier)
-    plus_months, ///< time, integer → the same wall time n calendar months later, the day clamped to the month's end
-    working_day, ///< time, integer → the start of a working day counted from its local date (see `working_day()`)
-    close_of_day ///< time → "by the close of working day D": the close of its local date, or of the next working day
+    local_day,    ///< time → the instant its local day began
+    plus_days,    ///< time, integer → the same wall time n local days later (or earlier)
+    plus_months,  ///< time, integer → the same wall time n calendar months later, the day clamped to the month's end
+    working_day,  ///< time, integer → the start of a working day counted from its local date (see `working_day()`)
+    close_of_day, ///< time → "by the close of working day D": the close of its local date, or of the next working day
+    consent       ///< boolean: the case's client has given consent `name` (not withdrawn, not lapsed) now
 };
 
 struct expr_node;
@@ -98,6 +99,10 @@ inline expr field(std::string name) { return expr::make_named(expr_op::field, st
 inline expr now() { return expr::make(expr_op::now); }
 /// The id of the person acting.
 inline expr actor_id() { return expr::make(expr_op::actor); }
+/// Whether the case's client has given consent on `topic` (declared with
+/// `procedure_builder::consent`) and it holds now: recorded as given, not withdrawn since,
+/// not lapsed. False for a case without a client: nobody consented.
+inline expr consent(std::string topic) { return expr::make_named(expr_op::consent, std::move(topic)); }
 
 // Date rules, each in a named calendar (its zone, holidays and hours; the engine supplies
 // it like a timer's): "on the consultation date + 1 month, moved to a working day, by its

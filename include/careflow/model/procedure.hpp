@@ -47,6 +47,8 @@ public:
     [[nodiscard]] const std::vector<host_action_decl>& host_actions() const noexcept { return host_actions_; }
     /// Who may read which personal items, and when (`procedure_builder::may_read`).
     [[nodiscard]] const std::vector<read_rule>& read_rules() const noexcept { return read_rules_; }
+    /// The consent topics its guards may check (`procedure_builder::consent`), in order.
+    [[nodiscard]] const std::vector<consent_decl>& consents() const noexcept { return consents_; }
 
     [[nodiscard]] std::size_t state_count() const noexcept { return boost::num_vertices(graph_); }
     [[nodiscard]] const state_decl& state(state_id s) const { return graph_[s]; }
@@ -83,6 +85,7 @@ private:
     std::vector<std::string> duties_;
     std::vector<host_action_decl> host_actions_;
     std::vector<read_rule> read_rules_;
+    std::vector<consent_decl> consents_;
 };
 
 } // namespace careflow

@@ -4,7 +4,8 @@
 ///
 ///   booked ─screening_opens (the day before)─► screening ─screen{back_office}─► deciding
 ///   deciding [risk ≥ crisis] ─► crisis (manager told at once)
-///   deciding [out of scope] ─► referral
+///   deciding [out of scope] ─► referral (the file shared with the referral only with the
+///                                         client's consent; otherwise the client is given its contact)
 ///   deciding [else] ─► matching ─assign_counselor{manager|receptionist}─► pre_contact
 ///   pre_contact ─contacted{responsible}─► ready ─start_session─► consultation
 ///   consultation ─sign_agreement─┐ ─end_session [agreement signed]─► recording ─record─► follow_up
@@ -31,6 +32,9 @@ struct first_visit_params {
     span follow_up_within = working_days(3);               ///< (default) follow-up plan carried out
     span remind_every = working_days(1);                   ///< (seed: the system reminds) (default interval)
     int max_reminders = 10;                                ///< (default)
+    /// The consent topic a client gives to have their file shared with a referral (PROCEDURES.md
+    /// §4: nothing disclosed without the client's consent). Empty: no consent asked.
+    std::string referral_consent = "referral";
 };
 
 /// The model, for validation and drawing.

@@ -11,7 +11,9 @@
 ///   │                             │   counseling ─resolve─► resolution          │ │
 ///   │                             │   assess [else] ─► resolution               │ │
 ///   │                             └──hang_up──► after_call: recording ─record─► awaiting_feedback ─feedback─► closed
-///   SLA: record within 2 h (recorder), feedback within 24 h; record [needs follow-up] spawns callbacks.
+///   SLA: record within 2 h (recorder), feedback within 24 h; record [needs follow-up and the
+///   caller consented to be called back] spawns callbacks; without that consent the recorder
+///   is told to offer other support, and nobody calls.
 #pragma once
 
 #include <careflow/procedures/common.hpp>
@@ -34,6 +36,10 @@ struct hotline_call_params {
     std::vector<date_offset> follow_up_after = {date_offset::in_days(7), date_offset::in_months(1)};
     std::string calendar = center_calendar_name;       ///< where callback dates are counted
     std::string callback_procedure = "phone_callback"; ///< what follow-up spawns
+    /// The consent topic a caller gives to be called back (PROCEDURES.md §4: nothing without
+    /// the client's consent): follow-up callbacks are spawned only while it holds for the
+    /// call's client. Empty: no consent asked (the host answers for it).
+    std::string callback_consent = "callback";
 };
 
 /// The model, for validation and drawing.

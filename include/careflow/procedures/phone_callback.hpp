@@ -3,6 +3,7 @@
 ///
 ///   planned ─due (at the due time; a closed day moves to the next opening)─► queued
 ///   queued ─claim{callback_agent}─► verifying ─verify [contact ok]─► dialing
+///                                             └verify [no consent]─► no_consent (counselor told)
 ///                                             └verify [else]─► contact_invalid (counselor told)
 ///   dialing ─reached─► conversation ─feedback─► recording ─record─► booking_check ─► second_check ─► done
 ///          └unreachable [attempts < max]─► waiting_retry ─retry (next working day)─► verifying
@@ -24,6 +25,10 @@ struct phone_callback_params {
     /// date, or the next working day when that is not one).
     date_offset second_callback_after = date_offset::in_days(3); ///< (default) for special cases
     std::string appointment_procedure = "appointment";           ///< what booking a further consultation spawns
+    /// The consent topic a client gives to be called back: checked as the agent verifies
+    /// the record before dialing (a client who withdrew it, or never gave it, is not
+    /// called). Empty: no consent asked (the host answers for it).
+    std::string consent = "callback";
 };
 
 /// The model, for validation and drawing.

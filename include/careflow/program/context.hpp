@@ -26,6 +26,10 @@ public:
     [[nodiscard]] std::string_view actor_id() const {
         return ctx_->actor ? std::string_view(*ctx_->actor) : std::string_view();
     }
+    /// Whether the case's client has given consent on `topic` and it holds now (as the
+    /// expression `consent("topic")`); throws ("careflow.runtime.unknown_consent") when the
+    /// procedure does not declare the topic.
+    [[nodiscard]] bool consent(std::string_view topic) const;
     [[nodiscard]] const program& prog() const noexcept { return *program_; }
     [[nodiscard]] const eval_context& raw() const noexcept { return *ctx_; }
 

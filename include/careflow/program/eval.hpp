@@ -33,6 +33,8 @@ struct eval_context {
     const std::string* actor = nullptr;
     /// The program's calendars by index, for date operations (null, or a null entry: 24×7 UTC).
     const calendar* const* calendars = nullptr;
+    /// Bit i: the case's client has given the program's consent topic i and it holds now.
+    std::uint64_t consents = 0;
 };
 
 /// Instructions of the compiled expression code.
@@ -45,6 +47,7 @@ enum class opcode : std::uint8_t {
     push_text_field,
     push_now,
     push_actor,
+    push_consent,  ///< boolean: bit `arg` of the context's consents
     to_real,       ///< convert the top integer to real
     to_real_below, ///< convert the second-from-top integer to real
     add_i,

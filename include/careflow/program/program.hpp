@@ -188,6 +188,9 @@ public:
     [[nodiscard]] std::span<const std::string> roles() const noexcept { return roles_; }
     [[nodiscard]] std::span<const std::string> duties() const noexcept { return duties_; }
     [[nodiscard]] std::span<const std::string> calendars() const noexcept { return calendars_; }
+    /// The consent topics its guards check, by index (`consent("t")`: bit t of
+    /// `eval_context::consents`); at most 64.
+    [[nodiscard]] std::span<const std::string> consent_topics() const noexcept { return consent_topics_; }
     [[nodiscard]] std::span<const program_host> host_actions() const noexcept { return host_actions_; }
     [[nodiscard]] std::span<const expression> expressions() const noexcept { return expressions_; }
     /// The personal items (at most 64): variables first, in declaration order, then payload
@@ -285,7 +288,7 @@ private:
     std::vector<program_timer> timers_;
     std::vector<program_sla> slas_;
     std::size_t decl_count_ = 0;
-    std::vector<std::string> roles_, duties_, calendars_;
+    std::vector<std::string> roles_, duties_, calendars_, consent_topics_;
     std::vector<program_host> host_actions_;
     std::vector<expression> expressions_;
     std::uint16_t text_count_ = 0;

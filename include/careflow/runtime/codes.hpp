@@ -39,6 +39,10 @@ inline constexpr std::string_view key_reused = "careflow.runtime.key_reused";
 inline constexpr std::string_view access_denied = "careflow.access.denied";
 /// A client id that is too long or not printable text (`engine::start`).
 inline constexpr std::string_view bad_client = "careflow.runtime.bad_client";
+/// A consent topic no installed procedure declares (`engine::record_consent`).
+inline constexpr std::string_view unknown_consent = "careflow.runtime.unknown_consent";
+/// A consent's `until` not after its time, or given with a withdrawal (`engine::record_consent`).
+inline constexpr std::string_view bad_consent = "careflow.runtime.bad_consent";
 
 // A durable engine's input the store could not take (the engine is what the store holds).
 inline constexpr std::string_view store_write_failed = "careflow.store.write_failed";

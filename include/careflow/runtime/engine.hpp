@@ -209,6 +209,8 @@ public:
     result dispatch(case_id id, std::string_view event, time_point now, const actor& who);
     result assign(case_id id, std::string_view duty, std::string_view person, time_point now, const actor& who);
     result advance(time_point now);
+    result record_consent(std::string_view client, std::string_view topic, bool granted, time_point now,
+                          const actor& who, time_point until = time_point(boost::posix_time::not_a_date_time));
 
 private:
     friend class engine;
@@ -325,6 +327,25 @@ public:
     /// `engine_options::erasure_roles` may erase (`refused`, `careflow.access.denied`
     /// otherwise); journaled as an `erase` input with event "client".
     result erase_client(std::string_view client, time_point now, const actor& who);
+    /// Record `client`'s answer on consent `topic`: given (`granted`), until `until` when it
+    /// lapses (not_a_date_time: it does not), or withdrawn. The topic must be one an
+    /// installed procedure declares (`procedure_builder::consent`); guards check it with
+    /// `consent("topic")` from the next step on, in every case of the client. The latest
+    /// answer on a topic replaces the one before; the journal keeps each (a `consent`
+    /// input naming the client, the topic and who recorded it), a durable engine's store
+    /// keeps the answers, and snapshots carry them. Errors: `careflow.runtime.bad_client`,
+    /// `careflow.runtime.unknown_consent` (a topic no procedure declares),
+    /// `careflow.runtime.bad_consent` (an `until` not after `now`, or one on a withdrawal),
+    /// and the checks of every input (time, actor). Erasing the client withdraws them all.
+    result record_consent(std::string_view client, std::string_view topic, bool granted, time_point now,
+                          const actor& who, time_point until = time_point(boost::posix_time::not_a_date_time));
+    /// `client`'s consents as they stand, by topic (withdrawn ones included, with their
+    /// time). A host query, not journaled.
+    [[nodiscard]] std::vector<consent_state> consents(std::string_view client) const;
+    /// The clients with an answer on some consent topic, in order.
+    [[nodiscard]] std::vector<std::string> consenting_clients() const;
+    /// Does `client`'s consent on `topic` hold at `at` (what `consent("topic")` reads)?
+    [[nodiscard]] bool consented(std::string_view client, std::string_view topic, time_point at) const;
     /// Assign `person` to `duty` (an explicit, journaled change). Ignored on a finished case.
     result assign(case_id id, std::string_view duty, std::string_view person, time_point now, const actor& who);
     /// Fire every timer due at or before `now`, in (due time, arming order).

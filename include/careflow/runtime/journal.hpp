@@ -27,8 +27,10 @@ enum class record_kind : std::uint8_t {
     spawn,    ///< a linked case was spawned (derived): `other` is the child
     finish,   ///< a case reached a final state (derived)
     erase,    ///< the host erased a finished case (an input)
-    read      ///< a person read a case (an input): `values` name each personal item, true if shown;
+    read,     ///< a person read a case (an input): `values` name each personal item, true if shown;
               ///< `event` is "export" for a journal export (`engine::journal_for`)
+    consent   ///< a client's consent recorded (an input; `engine::record_consent`): `event` is the
+              ///< topic, `client` the client, value `granted` given or withdrawn, `until` when it lapses
 };
 
 /// "start", "dispatch", ...
@@ -52,13 +54,15 @@ struct journal_entry {
     /// dispatch/fire: `from == to`, yet the case left that state and entered it again (an
     /// external self-transition: a new visit)
     bool reentered = false;
-    /// start: the client whose file the case joined ("" for none; a spawned case's is its parent's)
+    /// start: the client whose file the case joined ("" for none; a spawned case's is its
+    /// parent's); consent and erase (event "client"): the client
     std::string client;
 
     /// Was this a host input (what replay feeds back)?
     [[nodiscard]] bool input() const noexcept {
         return kind == record_kind::dispatch || kind == record_kind::assign || kind == record_kind::advance ||
-               kind == record_kind::erase || kind == record_kind::read || (kind == record_kind::start && other == 0);
+               kind == record_kind::erase || kind == record_kind::read || kind == record_kind::consent ||
+               (kind == record_kind::start && other == 0);
     }
     /// A value by name, or an empty value.
     [[nodiscard]] value get(std::string_view name) const;

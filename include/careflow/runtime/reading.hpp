@@ -64,13 +64,29 @@ struct client_case {
     std::vector<std::pair<std::string, std::string>> assignees;
 };
 
+/// A client's answer on one consent topic as last recorded (`engine::record_consent`).
+/// Consent is data about the client, not personal values: it is kept in clear (the topic,
+/// the answer, its times and who recorded it) so that guards can check it and an audit can
+/// show when it was given.
+struct consent_state {
+    std::string topic;
+    bool granted = false;    ///< given (true) or withdrawn (false)
+    time_point at;           ///< when it was recorded
+    time_point until;        ///< when a consent given lapses (not_a_date_time: it does not)
+    std::string recorded_by; ///< the person who recorded it
+    /// Does it hold at `now`: given, and not lapsed (`now < until`)?
+    [[nodiscard]] bool holds(time_point now) const;
+    friend bool operator==(const consent_state&, const consent_state&) = default;
+};
+
 /// A client's file as one reader may see it: every case linked to the client, in start
 /// order, and those cases' journal entries with personal values shown only where the
-/// reader may read them (as `engine::journal_for`).
+/// reader may read them (as `engine::journal_for`), with the client's consent entries.
 struct client_file {
     std::string client;
     std::vector<client_case> cases;
     std::vector<journal_entry> entries;
+    std::vector<consent_state> consents; ///< the client's consents as they stand now, by topic
 };
 
 } // namespace careflow
