@@ -118,6 +118,15 @@ bool holds_personal(const engine_impl& e, const case_data& c);
 void put_personal(writer& w, const engine_impl& e, const case_data& c);
 /// Read what `put_personal` wrote into case `c` (laid out, its other parts read).
 void get_personal(reader& r, std::string_view whole, const engine_impl& e, case_data& c);
+/// A client's consent answer (store dictionary entries, binary snapshots): string client,
+/// string topic, u8 given (1) or withdrawn (0), i64 at, i64 until, u32 person.
+void put_consent(writer& w, const engine_impl& e, std::string_view client, const consent_record& c);
+/// The bytes `put_consent` writes at the least.
+inline constexpr std::size_t consent_bytes = 4 + 4 + 1 + 8 + 8 + 4;
+/// Read what `put_consent` wrote (interning its topic in `e`, which must have `people`
+/// people); false when it is out of range — a bad client or topic, a person who is not
+/// one, or an `until` not after its time or on a withdrawal.
+bool get_consent(reader& r, engine_impl& e, std::size_t people, std::string& client, consent_record& c);
 /// Where a case's client is in bytes `get_case` reads: not there (a binary snapshot of
 /// version 1), always there (version 2), or there when bytes are left (a store's case row,
 /// which holds exactly one case; rows written before clients had none).

@@ -106,18 +106,10 @@ std::unique_ptr<engine_impl> recover(const engine_impl& from, const stored_engin
                 break;
             }
             case entry_consent: {
-                const std::string client(r.str());
-                const std::string topic(r.str());
+                std::string client;
                 consent_record c;
-                const auto granted = r.get<std::uint8_t>();
-                c.at = r.get<ticks>();
-                c.until = r.get<ticks>();
-                c.person = r.get<std::uint32_t>();
-                if (granted > 1 || c.person >= e.people.size() || !client_ok(client) || client.empty() ||
-                    !consent_topic_ok(topic) || (c.until != no_time && (!granted || c.until <= c.at)))
+                if (!get_consent(r, e, e.people.size(), client, c))
                     throw error("careflow.store.corrupt", "a consent entry out of range");
-                c.granted = granted == 1;
-                c.topic = e.intern_consent(topic);
                 e.set_consent(client, c);
                 break;
             }
@@ -166,10 +158,7 @@ std::unique_ptr<engine_impl> recover(const engine_impl& from, const stored_engin
 std::string consent_entry(const engine_impl& e, std::string_view client, const consent_record& r) {
     std::string entry(1, entry_consent);
     writer w(entry);
-    w.str(client);
-    w.str(e.consent_topics[r.topic]);
-    w.put(static_cast<std::uint8_t>(r.granted ? 1 : 0));
-    w.put(r.at), w.put(r.until), w.put(r.person);
+    put_consent(w, e, client, r);
     return entry;
 }
 

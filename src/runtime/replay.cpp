@@ -41,9 +41,9 @@ std::size_t engine::replay(std::span<const journal_entry> entries) {
         // An input of an erased client's: its values may be gone. One rejected before it
         // changed anything is skipped (with its values erased it might not be rejected
         // again); another is replayed with what is left, unchecked.
-        const bool erased =
-            (e.kind == record_kind::start && erased_clients.count(e.client) != 0) ||
-            (e.kind != record_kind::erase && e.kind != record_kind::advance && erased_cases.count(e.id) != 0);
+        const bool erased = (e.kind == record_kind::start && erased_clients.count(e.client) != 0) ||
+                            (e.kind != record_kind::erase && e.kind != record_kind::advance &&
+                             e.kind != record_kind::consent && erased_cases.count(e.id) != 0);
         if (erased && e.result == outcome::error && rejected_first(e.code)) continue;
         // Inputs refused for an actor_ref the engine never made, or for calling the engine
         // back from a callback, changed nothing and cannot be made again as they were.

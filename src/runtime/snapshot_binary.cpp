@@ -256,6 +256,27 @@ void get_case(reader& r, std::string_view whole, engine_impl& e, const std::vect
     }
 }
 
+void put_consent(writer& w, const engine_impl& e, std::string_view client, const consent_record& c) {
+    w.str(client), w.str(e.consent_topics[c.topic]);
+    w.put(static_cast<std::uint8_t>(c.granted ? 1 : 0));
+    w.put(c.at), w.put(c.until), w.put(c.person);
+}
+
+bool get_consent(reader& r, engine_impl& e, std::size_t people, std::string& client, consent_record& c) {
+    client = std::string(r.str());
+    const std::string_view topic = r.str();
+    const auto granted = r.get<std::uint8_t>();
+    c.at = r.get<ticks>();
+    c.until = r.get<ticks>();
+    c.person = r.get<std::uint32_t>();
+    if (client.empty() || !client_ok(client) || !consent_topic_ok(topic) || granted > 1 || c.person == 0 ||
+        c.person >= people || c.at == no_time || (c.until != no_time && (granted == 0 || c.until <= c.at)))
+        return false;
+    c.granted = granted == 1;
+    c.topic = e.intern_consent(topic);
+    return true;
+}
+
 /// The byte that opens the consent section after the cases.
 constexpr std::uint8_t consent_section = 'C';
 
@@ -302,11 +323,7 @@ std::string write_binary_snapshot(const engine_impl& e, std::span<const std::uin
         w.put(consent_section);
         w.put(answers);
         for (const auto& [client, mine] : e.consents)
-            for (const consent_record& c : mine) {
-                w.str(client), w.str(e.consent_topics[c.topic]);
-                w.put(static_cast<std::uint8_t>(c.granted ? 1 : 0));
-                w.put(c.at), w.put(c.until), w.put(c.person);
-            }
+            for (const consent_record& c : mine) put_consent(w, e, client, c);
     }
     return out;
 }
@@ -345,21 +362,12 @@ std::unique_ptr<engine_impl> read_binary_snapshot(const engine_impl& from, std::
     for (std::size_t n = 0; n < cases; ++n) get_case(r, bytes, e, progs, people, client);
     if (client == client_field::present && r.peek() == consent_section) { // the consents, when there are any
         r.get<std::uint8_t>();
-        const std::size_t answers = r.count<std::uint32_t>(4 + 4 + 1 + 8 + 8 + 4);
+        const std::size_t answers = r.count<std::uint32_t>(consent_bytes);
         if (answers == 0) throw bad("an empty consent section");
         for (std::size_t n = 0; n < answers; ++n) {
-            const std::string name(r.str());
-            const std::string topic(r.str());
+            std::string name;
             consent_record c;
-            const auto granted = r.get<std::uint8_t>();
-            c.at = r.get<ticks>();
-            c.until = r.get<ticks>();
-            c.person = r.get<std::uint32_t>();
-            if (name.empty() || !client_ok(name) || !consent_topic_ok(topic) || granted > 1 || c.person == 0 ||
-                c.person >= people || c.at == no_time || (c.until != no_time && (granted == 0 || c.until <= c.at)))
-                throw bad("a consent out of range");
-            c.granted = granted == 1;
-            c.topic = e.intern_consent(topic);
+            if (!get_consent(r, e, people, name, c)) throw bad("a consent out of range");
             if (e.has_consent(name, c.topic)) throw bad("a second consent for one client and topic");
             e.set_consent(name, c);
         }
