@@ -68,9 +68,7 @@ result engine_impl::erase_client(std::string_view client, ticks t, std::uint32_t
     return top_level([&] {
         std::string why;
         if (const reason code = precheck(in, t, why); code != reason::none) return reject(in, code, why);
-        if (client.empty() || !client_ok(client))
-            return reject(in, reason::bad_client,
-                          "a client id is 1 to 128 bytes of printable text, not beginning 'case:'");
+        if (client.empty() || !client_ok(client)) return reject(in, reason::bad_client, client_rule);
         if (queue.next_due() <= t) advance(t); // a refusal is at its time too, like any input's
         clock = std::max(clock, t);
         const auto& roles = actors[actor].roles;
@@ -121,8 +119,7 @@ result engine_impl::erase_client(std::string_view client, ticks t, std::uint32_t
 
 client_file engine_impl::client_history(std::string_view client, std::span<const journal_entry> entries, ticks t,
                                         std::uint32_t actor) {
-    if (client.empty() || !client_ok(client))
-        throw error(codes::bad_client, "a client id is 1 to 128 bytes of printable text, not beginning 'case:'");
+    if (client.empty() || !client_ok(client)) throw error(codes::bad_client, client_rule);
     // The client's cases: started for the client (or spawned from one), and held.
     std::set<case_id> ids;
     for (const auto& e : entries)

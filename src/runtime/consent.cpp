@@ -78,9 +78,7 @@ result engine_impl::record_consent(std::string_view client, std::string_view top
         std::string why;
         if (const reason code = precheck(in, t, why); code != reason::none)
             return reject(in, code, std::move(why), as_given());
-        if (client.empty() || !client_ok(client))
-            return reject(in, reason::bad_client,
-                          "a client id is 1 to 128 bytes of printable text, not beginning 'case:'", as_given());
+        if (client.empty() || !client_ok(client)) return reject(in, reason::bad_client, client_rule, as_given());
         const std::uint16_t known = find_consent(topic);
         if (known == 0xFFFF)
             return reject(in, reason::unknown_consent,

@@ -317,6 +317,8 @@ struct engine_impl {
     void run(step& s, const program_action& a);
     void settle(step& s); // eventless steps; throws step_failure on a loop
     eval_context context(const step& s) const;
+    /// The step's case's consent mask (`consents_of`), looked up on the step's first context.
+    std::uint64_t step_consents(const step& s) const;
 
     // ---- SLA clocks (sla.cpp) ----
     void apply_sla(step& s, const sla_trigger& t);
@@ -438,6 +440,8 @@ result failed(reason code, std::string detail, outcome kind = outcome::error);
 /// A client id: the host's pseudonym for a person, at most 128 bytes of printable text
 /// (UTF-8 allowed), never beginning "case:" (a prefix kept for the engine's own use).
 bool client_ok(std::string_view client) noexcept;
+/// Why a client id that must name a client is refused.
+inline constexpr const char* client_rule = "a client id is 1 to 128 bytes of printable text, not beginning 'case:'";
 
 inline record input_record(record_kind kind, case_id id, ticks t, std::uint32_t actor) {
     record in;

@@ -12,6 +12,14 @@
 
 namespace careflow::detail {
 
+std::uint64_t engine_impl::step_consents(const step& s) const {
+    if (!s.consents_read) {
+        s.consents = consents_of(slots[s.slot], s.now);
+        s.consents_read = true;
+    }
+    return s.consents;
+}
+
 eval_context engine_impl::context(const step& s) const {
     const case_data& c = slots[s.slot];
     const std::uint32_t person = s.actor == none32 ? none32 : actors[s.actor].person;
@@ -22,7 +30,7 @@ eval_context engine_impl::context(const step& s) const {
                         s.now,
                         person == none32 ? nullptr : &people[person],
                         programs[c.prog].calendars.data(),
-                        consents_of(c, s.now)};
+                        step_consents(s)};
 }
 
 // ---- writes, logged for rollback ---------------------------------------------

@@ -147,6 +147,10 @@ struct step {
     const std::string* path = nullptr; ///< the state an action runs in (action_context::path)
     int spawn_depth = 0;               ///< how many spawns deep this step's case is
     bool left = false;                 ///< an external transition was taken (the leaf was left)
+    /// The case's consent mask at `now`, read once per step (`engine_impl::context`):
+    /// no input can record a consent while a step runs.
+    mutable std::uint64_t consents = 0;
+    mutable bool consents_read = false;
 
     /// Make this step the start of a new one on `slot` (buffers keep their capacity).
     void reset(std::uint32_t s, ticks t, std::uint32_t who, event_index e) noexcept {
@@ -161,6 +165,7 @@ struct step {
         path = nullptr;
         spawn_depth = 0;
         left = false;
+        consents_read = false;
         journal_input = true;
         input_after = 0;
     }
