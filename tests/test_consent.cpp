@@ -76,7 +76,7 @@ TEST_CASE("consent topics are declared, well formed and few; a guard may check o
     CHECK(consent_topic_ok(std::string(64, 'a')));
     CHECK_FALSE(consent_topic_ok(std::string(65, 'a')));
     CHECK_FALSE(consent_topic_ok("Call back"));
-    CHECK((consent("sms") && !var("x")).to_string() == "consent(\"sms\") && !x");
+    CHECK((consent("sms") && !var("x")).to_string() == "consent('sms') && !x");
     // The compiled program lists them in order; a machine (no clients) refuses them.
     const auto p = reminder();
     CHECK(std::vector<std::string>(p->consent_topics().begin(), p->consent_topics().end()) ==

@@ -10,9 +10,9 @@ TEST_CASE("expressions render infix with the parentheses they need") {
     CHECK((var("urgency") >= 3 && !var("withheld")).to_string() == "urgency >= 3 && !withheld");
     CHECK(((var("a") || var("b")) && var("c")).to_string() == "(a || b) && c");
     CHECK((var("a") - (var("b") - var("c"))).to_string() == "a - (b - c)");
-    CHECK((field("risk") == symbol{"high"}).to_string() == "$risk == high");
+    CHECK((field("risk") == symbol{"high"}).to_string() == "$risk == #high");
     CHECK((var("due") - now() < hours(24)).to_string() == "due - now < 1d");
-    CHECK(expr("text").to_string() == "\"text\"");
+    CHECK(expr("text").to_string() == "'text'");
     CHECK(expr().empty());
 }
 

@@ -179,7 +179,7 @@ TEST_CASE("a machine refuses programs that need an engine, naming the feature") 
         auto b = minimal("clock");
         b.variable("due", value_type::time, at(2026, 11, 23, 9, 0));
         b.transition("a", "b").on("go").when(var("due") > now());
-        refused(b, "reads text, the time, the actor or a consent");
+        refused(b, "reads text, the time, the actor, a consent, In() or _event.name");
     }
     {
         auto b = minimal("notifying");

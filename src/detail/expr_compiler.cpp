@@ -38,6 +38,13 @@ struct checker {
             if (cs[i].topic == topic) return i;
         return std::nullopt;
     }
+    std::optional<std::size_t> state(const std::string& name) const {
+        if (!scope.states) return std::nullopt;
+        const auto& ss = *scope.states;
+        for (std::size_t i = 0; i < ss.size(); ++i)
+            if (ss[i] == name) return i;
+        return std::nullopt;
+    }
     std::optional<std::size_t> field(const std::string& name) const {
         if (!scope.event) return std::nullopt;
         const auto& fs = scope.event->payload;
@@ -122,6 +129,42 @@ struct checker {
                             "consent topic '" + n.name + "' is not declared (procedure_builder::consent)");
             out.type = value_type::boolean;
             return true;
+        case expr_op::in_state:
+            if (!state(n.name))
+                return fail("careflow.model.unknown_state", "In('" + n.name + "') names no state of the procedure");
+            out.type = value_type::boolean;
+            return true;
+        case expr_op::event_name: out.type = value_type::text; return true;
+        case expr_op::mul:
+        case expr_op::div:
+        case expr_op::mod: {
+            info a, b;
+            if (!analyze(n.lhs, a) || !analyze(n.rhs, b)) return false;
+            using vt = value_type;
+            const vt x = a.type, y = b.type;
+            if (x == vt::integer && y == vt::integer)
+                out.type = vt::integer;
+            else if (numeric(x) && numeric(y))
+                out.type = vt::real;
+            else if (n.op == expr_op::mul &&
+                     ((x == vt::duration && y == vt::integer) || (x == vt::integer && y == vt::duration)))
+                out.type = vt::duration;
+            else if (n.op == expr_op::div && x == vt::duration && y == vt::integer)
+                out.type = vt::duration;
+            else if (n.op == expr_op::div && x == vt::duration && y == vt::duration)
+                out.type = vt::integer;
+            else if (n.op == expr_op::mod && x == vt::duration && y == vt::duration)
+                out.type = vt::duration;
+            else
+                return fail("careflow.model.type_mismatch",
+                            "cannot " +
+                                std::string(n.op == expr_op::mul   ? "multiply "
+                                            : n.op == expr_op::div ? "divide "
+                                                                   : "take the remainder of ") +
+                                std::string(to_string(x)) + " by " + std::string(to_string(y)) + " in '" +
+                                e.to_string() + "'");
+            return true;
+        }
         case expr_op::add:
         case expr_op::sub: {
             info a, b;
@@ -325,6 +368,8 @@ struct checker {
         case expr_op::now: push(opcode::push_now); return;
         case expr_op::actor: push(opcode::push_actor); return;
         case expr_op::consent: push(opcode::push_consent, static_cast<std::uint16_t>(*consent(n.name))); return;
+        case expr_op::in_state: push(opcode::push_in_state, static_cast<std::uint16_t>(*state(n.name))); return;
+        case expr_op::event_name: push(opcode::push_event_name); return;
         case expr_op::local_day:
         case expr_op::close_of_day:
         case expr_op::plus_days:
@@ -381,6 +426,9 @@ struct checker {
         switch (n.op) {
         case expr_op::add: push(real ? opcode::add_r : opcode::add_i); break;
         case expr_op::sub: push(real ? opcode::sub_r : opcode::sub_i); break;
+        case expr_op::mul: push(real ? opcode::mul_r : opcode::mul_i); break;
+        case expr_op::div: push(real ? opcode::div_r : opcode::div_i); break;
+        case expr_op::mod: push(real ? opcode::mod_r : opcode::mod_i); break;
         case expr_op::eq: push(pick(opcode::eq_i, opcode::eq_r, opcode::eq_s)); break;
         case expr_op::ne: push(pick(opcode::ne_i, opcode::ne_r, opcode::ne_s)); break;
         case expr_op::lt: push(pick(opcode::lt_i, opcode::lt_r, opcode::lt_s)); break;
@@ -405,6 +453,8 @@ std::size_t stack_depth(const std::vector<instruction>& code) {
         case opcode::push_now:
         case opcode::push_actor:
         case opcode::push_consent:
+        case opcode::push_in_state:
+        case opcode::push_event_name:
         case opcode::test_var_i:
         case opcode::test_var_r:
         case opcode::test_field_i:

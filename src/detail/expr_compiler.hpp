@@ -20,6 +20,9 @@ struct expr_scope {
     std::vector<std::string>* calendars = nullptr;
     /// The consent topics the procedure declares; `consent("t")` compiles to t's index.
     const std::vector<consent_decl>* consents = nullptr;
+    /// The procedure's state names by index; `In("s")` compiles to s's index (none: no
+    /// state may be named).
+    const std::vector<std::string>* states = nullptr;
 };
 
 /// A type error, or none (`id` empty).

@@ -9,6 +9,8 @@ hierarchy::hierarchy(const procedure& p) : p_(&p) {
     children.assign(n, {});
     initial.assign(n, -1);
     depth.assign(n, 0);
+    names.reserve(n);
+    for (std::size_t s = 0; s < n; ++s) names.push_back(p.state(s).name);
     for (std::size_t s = 0; s < n; ++s) {
         const auto& d = p.state(s);
         if (!d.parent.empty()) {

@@ -4,6 +4,7 @@
 
 #include <careflow/model/procedure.hpp>
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -12,6 +13,7 @@ namespace careflow::detail {
 struct hierarchy {
     explicit hierarchy(const procedure& p);
 
+    std::vector<std::string> names;         ///< by state index, for `In("s")` in expressions
     std::vector<int> parent;                ///< -1: top level or unknown parent
     std::vector<std::vector<int>> children; ///< in declaration order
     std::vector<int> initial;               ///< resolved initial child, -1: none or not a child

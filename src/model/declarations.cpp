@@ -59,7 +59,8 @@ std::string render_duration(const duration& d) {
     if (a % ticks_per_hour == 0 && a != 0) return fmt::format("{}{}h", sign, a / ticks_per_hour);
     if (a % ticks_per_minute == 0 && a != 0) return fmt::format("{}{}min", sign, a / ticks_per_minute);
     if (a % ticks_per_second == 0) return fmt::format("{}{}s", sign, a / ticks_per_second);
-    return fmt::format("{}{}ms", sign, static_cast<double>(a) / 1000.0);
+    if (a % 1000 == 0) return fmt::format("{}{}ms", sign, a / 1000);
+    return fmt::format("{}{}us", sign, a);
 }
 } // namespace
 
@@ -76,111 +77,6 @@ std::string value::to_string() const {
     };
     return std::visit(visitor{}, v_);
 }
-
-expr expr::make(expr_op op, expr lhs, expr rhs) {
-    auto n = std::make_shared<expr_node>();
-    n->op = op;
-    n->lhs = std::move(lhs);
-    n->rhs = std::move(rhs);
-    expr e;
-    e.node_ = std::move(n);
-    return e;
-}
-
-expr expr::make_named(expr_op op, std::string name) {
-    auto n = std::make_shared<expr_node>();
-    n->op = op;
-    n->name = std::move(name);
-    expr e;
-    e.node_ = std::move(n);
-    return e;
-}
-
-expr expr::make_constant(value v) {
-    auto n = std::make_shared<expr_node>();
-    n->op = expr_op::constant;
-    n->constant = std::move(v);
-    expr e;
-    e.node_ = std::move(n);
-    return e;
-}
-
-expr expr::make_dated(expr_op op, std::string calendar, expr t, expr n) {
-    auto node = std::make_shared<expr_node>();
-    node->op = op;
-    node->name = std::move(calendar);
-    node->lhs = std::move(t);
-    node->rhs = std::move(n);
-    expr e;
-    e.node_ = std::move(node);
-    return e;
-}
-
-namespace {
-int precedence(expr_op op) {
-    switch (op) {
-    case expr_op::or_: return 1;
-    case expr_op::and_: return 2;
-    case expr_op::eq:
-    case expr_op::ne:
-    case expr_op::lt:
-    case expr_op::le:
-    case expr_op::gt:
-    case expr_op::ge: return 3;
-    case expr_op::add:
-    case expr_op::sub: return 4;
-    case expr_op::not_: return 5;
-    default: return 6;
-    }
-}
-const char* symbol_of(expr_op op) {
-    switch (op) {
-    case expr_op::add: return "+";
-    case expr_op::sub: return "-";
-    case expr_op::eq: return "==";
-    case expr_op::ne: return "!=";
-    case expr_op::lt: return "<";
-    case expr_op::le: return "<=";
-    case expr_op::gt: return ">";
-    case expr_op::ge: return ">=";
-    case expr_op::and_: return "&&";
-    case expr_op::or_: return "||";
-    default: return "?";
-    }
-}
-std::string render(const expr& e, int parent, bool right) {
-    if (e.empty()) return "";
-    const expr_node& n = *e.node();
-    switch (n.op) {
-    case expr_op::constant: return n.constant.to_string();
-    case expr_op::variable: return n.name;
-    case expr_op::field: return "$" + n.name;
-    case expr_op::now: return "now";
-    case expr_op::actor: return "actor";
-    case expr_op::consent: return "consent(\"" + n.name + "\")";
-    case expr_op::not_: return "!" + render(n.lhs, precedence(n.op), false);
-    case expr_op::local_day: return "local_day(" + render(n.lhs, 0, false) + ", \"" + n.name + "\")";
-    case expr_op::close_of_day: return "close_of_day(" + render(n.lhs, 0, false) + ", \"" + n.name + "\")";
-    case expr_op::plus_days:
-    case expr_op::plus_months:
-    case expr_op::working_day: {
-        const char* f = n.op == expr_op::plus_days     ? "plus_days"
-                        : n.op == expr_op::plus_months ? "plus_months"
-                                                       : "working_day";
-        return std::string(f) + "(" + render(n.lhs, 0, false) + ", " + render(n.rhs, 0, false) + ", \"" + n.name +
-               "\")";
-    }
-    default: break;
-    }
-    const int p = precedence(n.op);
-    std::string s = render(n.lhs, p, false) + " " + symbol_of(n.op) + " " + render(n.rhs, p, true);
-    // Left-associative: a right operand of equal precedence needs parentheses.
-    if (p < parent || (right && p == parent)) s = "(" + s + ")";
-    return s;
-}
-} // namespace
-
-std::string expr::to_string() const { return render(*this, 0, false); }
 
 bool span::valid() const noexcept {
     switch (kind) {

@@ -194,7 +194,8 @@ private:
             return;
         }
         expression code;
-        const auto problem = compile_expression(e, expr_scope{&p_.variables(), ev, nullptr, &p_.consents()}, code);
+        const auto problem =
+            compile_expression(e, expr_scope{&p_.variables(), ev, nullptr, &p_.consents(), &h_.names}, code);
         if (!problem.ok()) {
             error(problem.id, subject, std::string(what) + ": " + problem.message);
             return;
@@ -239,7 +240,7 @@ private:
                 expression code;
                 if (e.empty() || e.node()->op == expr_op::constant) continue; // checked against the child at spawn
                 const auto problem =
-                    compile_expression(e, expr_scope{&p_.variables(), ev, nullptr, &p_.consents()}, code);
+                    compile_expression(e, expr_scope{&p_.variables(), ev, nullptr, &p_.consents(), &h_.names}, code);
                 if (!problem.ok()) error(problem.id, subject, "binding of " + q(name) + ": " + problem.message);
             }
             break;

@@ -132,7 +132,7 @@ private:
             code.source = e.to_string();
         } else {
             const auto problem = detail::compile_expression(
-                e, detail::expr_scope{&p_.variables(), ev, &out_.calendars_, &p_.consents()}, code);
+                e, detail::expr_scope{&p_.variables(), ev, &out_.calendars_, &p_.consents(), &h_.names}, code);
             if (!problem.ok()) throw error(problem.id, "procedure '" + p_.name() + "': " + problem.message);
             if (want == value_type::real && code.type == value_type::integer) {
                 code.code.push_back({opcode::to_real, comparison::eq, 0, {}});
@@ -200,6 +200,13 @@ private:
             out_.states_.push_back(std::move(ps));
         }
         out_.initial_leaf_ = static_cast<state_index>(h_.leaf(h_.top));
+        out_.configuration_words_ = (n + 63) / 64;
+        out_.configurations_.assign(n * out_.configuration_words_, 0);
+        for (std::size_t s = 0; s < n; ++s)
+            for (int a = static_cast<int>(s), up = 0; a >= 0 && up <= static_cast<int>(n);
+                 a = h_.parent[static_cast<std::size_t>(a)], ++up)
+                out_.configurations_[s * out_.configuration_words_ + static_cast<std::size_t>(a) / 64] |=
+                    std::uint64_t{1} << (static_cast<std::size_t>(a) % 64);
         out_.initial_entries_ = sequence_from(-1, h_.top);
     }
 

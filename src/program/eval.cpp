@@ -3,6 +3,9 @@
 #include <careflow/time/calendar.hpp>
 
 #include <array>
+#include <cmath>
+#include <limits>
+#include <string>
 
 namespace careflow {
 
@@ -12,6 +15,20 @@ const calendar& calendar_at(const eval_context& ctx, std::uint16_t i) noexcept {
     static const calendar utc;
     const calendar* c = ctx.calendars ? ctx.calendars[i] : nullptr;
     return c ? *c : utc;
+}
+
+const std::string no_text;
+
+std::int64_t saturating_mul(std::int64_t a, std::int64_t b) noexcept {
+    std::int64_t r = 0;
+    if (!__builtin_mul_overflow(a, b, &r)) return r;
+    return (a < 0) == (b < 0) ? std::numeric_limits<std::int64_t>::max() : std::numeric_limits<std::int64_t>::min();
+}
+
+std::int64_t divide(std::int64_t a, std::int64_t b) noexcept {
+    if (b == 0) return 0;
+    if (b == -1 && a == std::numeric_limits<std::int64_t>::min()) return std::numeric_limits<std::int64_t>::max();
+    return a / b;
 }
 
 template <class T>
@@ -81,6 +98,35 @@ cell expression::interpret(const eval_context& ctx) const noexcept {
         case opcode::push_now: st[n++].i = ctx.now; break;
         case opcode::push_actor: st[n++].s = ctx.actor; break;
         case opcode::push_consent: st[n++].i = static_cast<std::int64_t>(ctx.consents >> in.arg & 1U); break;
+        case opcode::push_in_state:
+            st[n++].i =
+                ctx.configuration ? static_cast<std::int64_t>(ctx.configuration[in.arg / 64] >> (in.arg % 64) & 1U) : 0;
+            break;
+        case opcode::push_event_name: st[n++].s = ctx.event ? ctx.event : &detail::no_text; break;
+        case opcode::mul_i:
+            --n;
+            st[n - 1].i = detail::saturating_mul(st[n - 1].i, st[n].i);
+            break;
+        case opcode::div_i:
+            --n;
+            st[n - 1].i = detail::divide(st[n - 1].i, st[n].i);
+            break;
+        case opcode::mod_i:
+            --n;
+            st[n - 1].i = (st[n].i == 0 || st[n].i == -1) ? 0 : st[n - 1].i % st[n].i;
+            break;
+        case opcode::mul_r:
+            --n;
+            st[n - 1].r *= st[n].r;
+            break;
+        case opcode::div_r:
+            --n;
+            st[n - 1].r /= st[n].r;
+            break;
+        case opcode::mod_r:
+            --n;
+            st[n - 1].r = std::fmod(st[n - 1].r, st[n].r);
+            break;
         case opcode::to_real: st[n - 1].r = static_cast<double>(st[n - 1].i); break;
         case opcode::to_real_below: st[n - 2].r = static_cast<double>(st[n - 2].i); break;
         case opcode::add_i:

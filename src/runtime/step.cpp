@@ -23,6 +23,7 @@ std::uint64_t engine_impl::step_consents(const step& s) const {
 eval_context engine_impl::context(const step& s) const {
     const case_data& c = slots[s.slot];
     const std::uint32_t person = s.actor == none32 ? none32 : actors[s.actor].person;
+    const program& p = prog_of(c);
     return eval_context{c.vars.data(),
                         c.texts.data(),
                         s.fields.data(),
@@ -30,7 +31,9 @@ eval_context engine_impl::context(const step& s) const {
                         s.now,
                         person == none32 ? nullptr : &people[person],
                         programs[c.prog].calendars.data(),
-                        step_consents(s)};
+                        step_consents(s),
+                        p.configuration(c.state),
+                        s.named_event == no_index ? nullptr : &p.events()[s.named_event].name};
 }
 
 // ---- writes, logged for rollback ---------------------------------------------

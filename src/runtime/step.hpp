@@ -135,6 +135,8 @@ struct step {
     ticks now = 0;
     std::uint32_t actor = none32; ///< the acting actor identity
     event_index event = no_index; ///< no_index: eventless / start
+    /// The event `_event.name` reads: the step's event, kept through its eventless steps.
+    event_index named_event = no_index;
     std::vector<cell> fields;     ///< the event's payload, in declared order
     std::vector<std::string> field_texts;
     record in;                   ///< the input record, built once
@@ -158,6 +160,7 @@ struct step {
         now = t;
         actor = who;
         event = e;
+        named_event = e;
         effects.clear();
         spawns.clear();
         triggers.clear();

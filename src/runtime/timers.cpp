@@ -105,6 +105,7 @@ void engine_impl::fire(const timer_queue<timer_payload>::fired& f) {
             s.event = send;
         }
         s.in.index = s.event;
+        s.named_event = s.event;
         s.input_after = s.effects.size(); // the fire's record follows what the fire itself did
     };
     bookkeeping();

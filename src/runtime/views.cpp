@@ -156,9 +156,15 @@ std::vector<event_option> engine::options(case_id id, const actor& who) const {
     const engine_impl::acting as{known == e.person_index.end() ? none32 : known->second, p.role_mask(who.roles), false,
                                  who.id, true};
     const ticks now = e.clock == no_time ? c.entered_at : e.clock;
-    const eval_context ctx{
-        c.vars.data(),        c.texts.data(), nullptr, nullptr, now, &who.id, e.programs[c.prog].calendars.data(),
-        e.consents_of(c, now)};
+    const eval_context ctx{c.vars.data(),
+                           c.texts.data(),
+                           nullptr,
+                           nullptr,
+                           now,
+                           &who.id,
+                           e.programs[c.prog].calendars.data(),
+                           e.consents_of(c, now),
+                           p.configuration(c.state)};
     for (event_index ev = 0; ev < p.events().size(); ++ev) {
         const auto candidates = p.candidates(c.state, ev);
         if (candidates.empty()) continue;

@@ -37,7 +37,12 @@ enum class expr_op : std::uint8_t {
     plus_months,  ///< time, integer → the same wall time n calendar months later, the day clamped to the month's end
     working_day,  ///< time, integer → the start of a working day counted from its local date (see `working_day()`)
     close_of_day, ///< time → "by the close of working day D": the close of its local date, or of the next working day
-    consent       ///< boolean: the case's client has given consent `name` (not withdrawn, not lapsed) now
+    consent,      ///< boolean: the case's client has given consent `name` (not withdrawn, not lapsed) now
+    mul,          ///< numbers; duration × integer; integer × duration
+    div,          ///< numbers (integers truncate; ÷ 0 gives 0); duration ÷ integer; duration ÷ duration → integer
+    mod,          ///< numbers (integers: the sign of the dividend; % 0 gives 0); duration % duration
+    in_state,     ///< boolean: the case is in state `name` or one of its descendants (SCXML's `In()`)
+    event_name    ///< text: the name of the event being processed (SCXML's `_event.name`; "" when none)
 };
 
 struct expr_node;
@@ -60,8 +65,11 @@ public:
 
     [[nodiscard]] bool empty() const noexcept { return !node_; }
     [[nodiscard]] const expr_node* node() const noexcept { return node_.get(); }
-    /// Infix rendering, e.g. `urgency >= 3 && !withheld`.
+    /// Infix rendering in the rule language (careflow/model/rule_text.hpp), e.g.
+    /// `urgency >= 3 && !withheld`; `parse_rule(e.to_string())` gives back the same tree.
     [[nodiscard]] std::string to_string() const;
+    /// The same tree (operators, names, constants and shape)?
+    [[nodiscard]] bool same_as(const expr& other) const noexcept;
 
     // The operators build trees. They are hidden friends, found only when an operand is an
     // `expr`, so that they never take part in a host's own `!flag` or `a + b` (with
@@ -69,6 +77,9 @@ public:
     // code ambiguous).
     friend expr operator+(expr a, expr b) { return make(expr_op::add, std::move(a), std::move(b)); }
     friend expr operator-(expr a, expr b) { return make(expr_op::sub, std::move(a), std::move(b)); }
+    friend expr operator*(expr a, expr b) { return make(expr_op::mul, std::move(a), std::move(b)); }
+    friend expr operator/(expr a, expr b) { return make(expr_op::div, std::move(a), std::move(b)); }
+    friend expr operator%(expr a, expr b) { return make(expr_op::mod, std::move(a), std::move(b)); }
     friend expr operator==(expr a, expr b) { return make(expr_op::eq, std::move(a), std::move(b)); }
     friend expr operator!=(expr a, expr b) { return make(expr_op::ne, std::move(a), std::move(b)); }
     friend expr operator<(expr a, expr b) { return make(expr_op::lt, std::move(a), std::move(b)); }
@@ -103,6 +114,11 @@ inline expr actor_id() { return expr::make(expr_op::actor); }
 /// `procedure_builder::consent`) and it holds now: recorded as given, not withdrawn since,
 /// not lapsed. False for a case without a client: nobody consented.
 inline expr consent(std::string topic) { return expr::make_named(expr_op::consent, std::move(topic)); }
+/// Whether the case is in `state` or one of its descendants now (SCXML's `In('state')`).
+inline expr in_state(std::string state) { return expr::make_named(expr_op::in_state, std::move(state)); }
+/// The name of the event being processed: the input's, the timer's or the SLA clock's ("" in
+/// a new case's entry actions). SCXML's `_event.name`.
+inline expr event_name() { return expr::make(expr_op::event_name); }
 
 // Date rules, each in a named calendar (its zone, holidays and hours; the engine supplies
 // it like a timer's): "on the consultation date + 1 month, moved to a working day, by its

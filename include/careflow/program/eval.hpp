@@ -35,6 +35,11 @@ struct eval_context {
     const calendar* const* calendars = nullptr;
     /// Bit i: the case's client has given the program's consent topic i and it holds now.
     std::uint64_t consents = 0;
+    /// Bit s: the case is in state s (its leaf and the leaf's ancestors), for `In("s")`
+    /// (null: in no state; see `program::configuration`).
+    const std::uint64_t* configuration = nullptr;
+    /// The name of the event being processed, for `_event.name` (null: none, reads "").
+    const std::string* event = nullptr;
 };
 
 /// Instructions of the compiled expression code.
@@ -47,13 +52,21 @@ enum class opcode : std::uint8_t {
     push_text_field,
     push_now,
     push_actor,
-    push_consent,  ///< boolean: bit `arg` of the context's consents
-    to_real,       ///< convert the top integer to real
-    to_real_below, ///< convert the second-from-top integer to real
+    push_consent,    ///< boolean: bit `arg` of the context's consents
+    push_in_state,   ///< boolean: bit `arg` of the context's configuration
+    push_event_name, ///< text: the context's event name
+    to_real,         ///< convert the top integer to real
+    to_real_below,   ///< convert the second-from-top integer to real
     add_i,
     sub_i,
     add_r,
     sub_r,
+    mul_i, ///< saturating
+    div_i, ///< truncating; ÷ 0 gives 0; the one overflow (min ÷ −1) saturates
+    mod_i, ///< the sign of the dividend; % 0 gives 0
+    mul_r,
+    div_r, ///< IEEE: ÷ 0 gives ±inf or NaN
+    mod_r, ///< fmod
     eq_i,
     ne_i,
     lt_i,

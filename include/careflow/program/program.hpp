@@ -253,6 +253,12 @@ public:
         return triggers(event_triggers_[e]);
     }
 
+    /// The states a case whose leaf is `s` is in — `s` and its ancestors — as a bitset of
+    /// `(states().size() + 63) / 64` words: what `In("state")` reads through
+    /// `eval_context::configuration`.
+    [[nodiscard]] const std::uint64_t* configuration(state_index s) const noexcept {
+        return configurations_.data() + static_cast<std::size_t>(s) * configuration_words_;
+    }
     /// Is `ancestor` the state `s` itself or one of its ancestors?
     [[nodiscard]] bool within(state_index s, state_index ancestor) const noexcept;
 
@@ -302,6 +308,8 @@ private:
     std::vector<state_index> sequence_;
     std::vector<std::uint16_t> state_timers_;
     state_index initial_leaf_ = no_index;
+    std::vector<std::uint64_t> configurations_;
+    std::size_t configuration_words_ = 0;
     index_range initial_entries_;
     std::vector<index_range> enter_triggers_, leave_triggers_, event_triggers_;
     std::vector<sla_trigger> sla_triggers_;
