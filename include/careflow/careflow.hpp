@@ -13,9 +13,11 @@
 
 #include <careflow/model/builder.hpp>
 #include <careflow/model/declarations.hpp>
+#include <careflow/model/definition.hpp>
 #include <careflow/model/dot.hpp>
 #include <careflow/model/expression.hpp>
 #include <careflow/model/procedure.hpp>
+#include <careflow/model/rule_text.hpp>
 #include <careflow/model/validate.hpp>
 #include <careflow/model/value.hpp>
 

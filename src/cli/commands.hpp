@@ -2,6 +2,8 @@
 // parsing, and the commands each file defines.
 #pragma once
 
+#include <careflow/model/procedure.hpp>
+
 #include <boost/program_options.hpp>
 
 #include <stdexcept>
@@ -16,6 +18,9 @@ namespace po = boost::program_options;
 struct usage_error : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
+
+/// The six shipped procedures with their default parameters.
+std::vector<procedure> shipped(); // definition_commands.cpp
 
 inline po::variables_map parse(const std::vector<std::string>& args, const po::options_description& opts,
                                const po::positional_options_description* positional = nullptr) {
@@ -39,6 +44,9 @@ inline std::string sqlite_path(const std::string& spec) {
 }
 
 int run(const std::vector<std::string>& args);            // run.cpp
+int dot(const std::vector<std::string>& args);            // definition_commands.cpp
+int definition(const std::vector<std::string>& args);     // definition_commands.cpp
+int validate_file(const std::vector<std::string>& args);  // definition_commands.cpp
 int inspect(const std::vector<std::string>& args);        // store_commands.cpp
 int backup(const std::vector<std::string>& args);         // store_commands.cpp
 int verify(const std::vector<std::string>& args);         // store_commands.cpp

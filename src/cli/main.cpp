@@ -5,7 +5,9 @@
 //   careflow simulate center  [options] [--json]
 //   careflow staff --arrivals-per-hour N --handle-mean D --target 0.9 --within 15s [--patience-mean D]
 //   careflow procedures
-//   careflow dot <procedure>
+//   careflow dot <procedure>|FILE.json            (definition_commands.cpp)
+//   careflow definition <procedure>
+//   careflow validate FILE.json [--json]
 //   careflow run --builtin [--store sqlite:PATH] [--sync input|batch] --inputs FILE|- [--final-state FILE]
 //                [--journal FILE] [--as ACTOR_JSON]
 //   careflow inspect --store sqlite:PATH [--json] [--as ACTOR_JSON]
@@ -208,11 +210,6 @@ int staff(const std::vector<std::string>& args) {
     return 0;
 }
 
-std::vector<procedure> shipped() {
-    return {procedures::hotline_call(), procedures::phone_callback(),    procedures::first_visit(),
-            procedures::appointment(),  procedures::counseling_course(), procedures::complaint()};
-}
-
 int list(const std::vector<std::string>& args) {
     if (!args.empty() && args[0] == "--help") {
         std::cout << "usage: careflow procedures\n  lists the shipped procedures\n";
@@ -225,27 +222,14 @@ int list(const std::vector<std::string>& args) {
     return 0;
 }
 
-int dot(const std::vector<std::string>& args) {
-    if (!args.empty() && args[0] == "--help") {
-        std::cout << "usage: careflow dot <procedure>\n  prints the procedure as Graphviz DOT (careflow procedures "
-                     "lists them)\n";
-        return 0;
-    }
-    if (args.size() != 1) throw usage_error("usage: careflow dot <procedure>");
-    for (const auto& p : shipped())
-        if (p.name() == args[0]) {
-            std::cout << to_dot(p);
-            return 0;
-        }
-    throw usage_error("no procedure '" + args[0] + "' (careflow procedures lists them)");
-}
-
 const char* usage = "usage: careflow <command> [options]\n"
                     "  simulate hotline   simulate a hotline on the engine (queueing figures)\n"
                     "  simulate center    simulate a whole center: calls, callbacks, appointments\n"
                     "  staff              the fewest operators for a service level (Erlang C / A)\n"
                     "  procedures         list the shipped procedures\n"
-                    "  dot <procedure>    a procedure as Graphviz DOT\n"
+                    "  dot <procedure|FILE>  a procedure (shipped, or a definition file) as Graphviz DOT\n"
+                    "  definition <procedure>  a shipped procedure as a JSON definition file\n"
+                    "  validate FILE      check a definition file: every problem with its line and column\n"
                     "  run                drive the shipped procedures from JSON Lines inputs (durable on a store)\n"
                     "  inspect            a store's engine: cases, variables, SLA clocks, timers\n"
                     "  backup             copy a store while it is in use, or restore one from a copy\n"
@@ -272,6 +256,8 @@ int main(int argc, char** argv) {
         if (command == "staff") return staff(args);
         if (command == "procedures") return list(args);
         if (command == "dot") return dot(args);
+        if (command == "definition") return definition(args);
+        if (command == "validate") return validate_file(args);
         if (command == "run") return run(args);
         if (command == "inspect") return inspect(args);
         if (command == "backup") return backup(args);
