@@ -7,9 +7,12 @@
 #endif
 #include "fixtures.hpp"
 
+#include <array>
 #include <atomic>
 #include <cstdlib>
 #include <new>
+
+#include <careflow/model/decision.hpp>
 
 namespace {
 std::atomic<std::size_t> allocations{0};
@@ -91,4 +94,32 @@ TEST_CASE("with the journal on, allocations are only its amortised growth") {
     const std::size_t n = allocations_for(true);
     CHECK(n > 0); // the counter works: the journal does grow
     CHECK(n < 100);
+}
+
+TEST_CASE("a compiled decision table decides without allocating") {
+    decision_table_decl t{.name = "triage", .policy = hit_policy::first};
+    t.inputs = {
+        {"urgency", value_type::integer}, {"route", value_type::text}, {"age", value_type::integer, "age / 10"}};
+    t.outputs = {{"lane", value_type::integer}};
+    t.rules = {
+        {{">= 4", "-", "-"}, {"1"}}, {{"[2..3]", "\"phone\", \"chat\"", "< 2"}, {"2"}}, {{"-", "-", "-"}, {"3"}}};
+    std::vector<decision_table> tables;
+    for (auto p : {hit_policy::first, hit_policy::rule_order, hit_policy::output_order}) {
+        t.policy = p;
+        t.outputs[0].values = {"1", "2", "3"};
+        tables.push_back(decision_table::compile(t));
+    }
+    const std::string phone = "phone";
+    std::array<decision_value, 3> in{};
+    in[1].text = &phone;
+    std::array<std::uint32_t, 4> hits{};
+    std::size_t matched = 0;
+    const std::size_t before = allocations.load();
+    for (int i = 0; i < 1000; ++i) {
+        in[0].c.i = i % 6;
+        in[2].c.i = i % 40;
+        for (const auto& d : tables) matched += d.match(in, hits);
+    }
+    CHECK(allocations.load() == before);
+    CHECK(matched > 3000); // every policy matched at least the catch-all each time
 }

@@ -47,6 +47,7 @@ int run(const std::vector<std::string>& args);            // run.cpp
 int dot(const std::vector<std::string>& args);            // definition_commands.cpp
 int definition(const std::vector<std::string>& args);     // definition_commands.cpp
 int validate_file(const std::vector<std::string>& args);  // definition_commands.cpp
+int decide(const std::vector<std::string>& args);         // decide.cpp
 int inspect(const std::vector<std::string>& args);        // store_commands.cpp
 int backup(const std::vector<std::string>& args);         // store_commands.cpp
 int verify(const std::vector<std::string>& args);         // store_commands.cpp

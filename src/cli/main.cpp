@@ -8,6 +8,7 @@
 //   careflow dot <procedure>|FILE.json            (definition_commands.cpp)
 //   careflow definition <procedure>
 //   careflow validate FILE.json [--json]
+//   careflow decide MODEL.dmn|TABLE.json [--decision NAME] --input JSON [--json]   (decide.cpp)
 //   careflow run --builtin [--store sqlite:PATH] [--sync input|batch] --inputs FILE|- [--final-state FILE]
 //                [--journal FILE] [--as ACTOR_JSON]
 //   careflow inspect --store sqlite:PATH [--json] [--as ACTOR_JSON]
@@ -230,6 +231,7 @@ const char* usage = "usage: careflow <command> [options]\n"
                     "  dot <procedure|FILE>  a procedure (shipped, or a definition file) as Graphviz DOT\n"
                     "  definition <procedure>  a shipped procedure as a JSON definition file\n"
                     "  validate FILE      check a definition file: every problem with its line and column\n"
+                    "  decide FILE        evaluate a decision table (DMN or careflow JSON) on JSON inputs\n"
                     "  run                drive the shipped procedures from JSON Lines inputs (durable on a store)\n"
                     "  inspect            a store's engine: cases, variables, SLA clocks, timers\n"
                     "  backup             copy a store while it is in use, or restore one from a copy\n"
@@ -258,6 +260,7 @@ int main(int argc, char** argv) {
         if (command == "dot") return dot(args);
         if (command == "definition") return definition(args);
         if (command == "validate") return validate_file(args);
+        if (command == "decide") return decide(args);
         if (command == "run") return run(args);
         if (command == "inspect") return inspect(args);
         if (command == "backup") return backup(args);
