@@ -12,9 +12,9 @@
 #include <careflow/time/ticks.hpp>
 
 #include <careflow/model/builder.hpp>
-#include <careflow/model/declarations.hpp>
 #include <careflow/model/decision.hpp>
 #include <careflow/model/decision_file.hpp>
+#include <careflow/model/declarations.hpp>
 #include <careflow/model/definition.hpp>
 #include <careflow/model/dot.hpp>
 #include <careflow/model/expression.hpp>

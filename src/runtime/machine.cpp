@@ -21,7 +21,7 @@ bool reads_outside_cells(const expression& x) {
         switch (in.op) {
         case opcode::push_now:
         case opcode::push_actor:
-        case opcode::push_consent: // a machine has no clients
+        case opcode::push_consent:    // a machine has no clients
         case opcode::push_in_state:   // nor a configuration bitset per state
         case opcode::push_event_name: // nor event names
         case opcode::push_text_const:
@@ -59,7 +59,8 @@ machine::machine(std::shared_ptr<const program> p, int eventless_limit)
         if (g.expression == no_index) unsupported(pr, "the host guard [" + g.label + "]");
     for (const auto& x : pr.expressions())
         if (reads_outside_cells(x))
-            unsupported(pr, "the expression '" + x.source + "' (it reads text, the time, the actor, a consent, In() or _event.name)");
+            unsupported(pr, "the expression '" + x.source +
+                                "' (it reads text, the time, the actor, a consent, In() or _event.name)");
     for (const auto& a : pr.actions()) {
         switch (a.kind) {
         case action_kind::set: break;

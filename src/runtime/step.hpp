@@ -137,7 +137,7 @@ struct step {
     event_index event = no_index; ///< no_index: eventless / start
     /// The event `_event.name` reads: the step's event, kept through its eventless steps.
     event_index named_event = no_index;
-    std::vector<cell> fields;     ///< the event's payload, in declared order
+    std::vector<cell> fields; ///< the event's payload, in declared order
     std::vector<std::string> field_texts;
     record in;                   ///< the input record, built once
     bool journal_input = true;   ///< false: the step has no input record (an SLA threshold alone)
